@@ -1,0 +1,68 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AccountsController } from './accounts/accounts.controller.js';
+import { AccountsService } from './accounts/accounts.service.js';
+import { AdminGuard } from './admin/admin.guard.js';
+import { ApplyTicksController } from './admin/apply-ticks/apply-ticks.controller.js';
+import { ChangeBalanceController } from './admin/change-balance/change-balance.controller.js';
+import { CredentialsStrategy } from './auth/credentials.strategy.js';
+import { SigninController } from './auth/signin/signin.controller.js';
+import { SignupController } from './auth/signup/signup.controller.js';
+import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TOKEN_TTL_SECONDS, TokenService } from './auth/token.service.js';
+import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { EngineGateway } from './common/engine-gateway.service.js';
+import { MarketController } from './market/market.controller.js';
+import { APP_CONFIG, ENGINE, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
+import { CloseOrderController } from './trading/close-order/close-order.controller.js';
+import { CreateOrderController } from './trading/create-order/create-order.controller.js';
+import { CreateOrderHandler } from './trading/create-order/create-order.handler.js';
+import { ListClosedOrdersController } from './trading/list-closed-orders/list-closed-orders.controller.js';
+import { ListOpenOrdersController } from './trading/list-open-orders/list-open-orders.controller.js';
+
+/** The HTTP API over whichever adapters the deployment chose (embedded or distributed). */
+@Module({})
+export class ApiModule {
+  static forRuntime(runtime: ApiRuntime): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CqrsModule.forRoot(),
+        PassportModule,
+        JwtModule.register({
+          secret: runtime.config.jwtSecret,
+          signOptions: { algorithm: JWT_ALGORITHM, expiresIn: TOKEN_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+          verifyOptions: { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+        }),
+      ],
+      controllers: [
+        SignupController,
+        SigninController,
+        AccountsController,
+        CreateOrderController,
+        CloseOrderController,
+        ListOpenOrdersController,
+        ListClosedOrdersController,
+        MarketController,
+        ApplyTicksController,
+        ChangeBalanceController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: ENGINE, useValue: runtime.engine },
+        { provide: READ_MODELS, useValue: runtime.readModels },
+        { provide: WATERMARK, useValue: runtime.watermark },
+        { provide: PRICES, useValue: runtime.prices },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        TokenService,
+        CredentialsStrategy,
+        EngineGateway,
+        AccountsService,
+        AdminGuard,
+        CreateOrderHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { createHash } from 'node:crypto';
+import { Strategy } from 'passport-custom';
+import type { ReadModelReader } from '../../../../libs/read-models/src/read-model-store.port.js';
+import { READ_MODELS } from '../runtime.tokens.js';
+import { verifyPassword } from './password-hasher.js';
+import type { Principal } from './principal.js';
+import { TokenService } from './token.service.js';
+
+interface RequestLike {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Verified Basic credentials are remembered briefly: argon2 is deliberately slow per call. */
+const BASIC_CACHE_MS = 60_000;
+const BASIC_CACHE_MAX = 10_000;
+
+/**
+ * One strategy for every accepted form: `Authorization: Bearer <jwt>`, `Authorization: <jwt>`,
+ * `auth-token: <jwt>` (MetaApi), and HTTP Basic with the user's email and password (Hummingbot).
+ */
+@Injectable()
+export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials') {
+  private readonly basicCache = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly tokens: TokenService,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelReader,
+  ) {
+    super();
+  }
+
+  async validate(request: RequestLike): Promise<Principal | false> {
+    const header = request.headers.authorization;
+    const authorization = Array.isArray(header) ? header[0] : header;
+    const authToken = request.headers['auth-token'];
+    if (authorization) {
+      const [scheme, value] = authorization.includes(' ') ? authorization.split(/\s+/, 2) : ['', authorization];
+      if (/^basic$/i.test(scheme!)) return this.basic(value ?? '');
+      if (scheme === '' || /^bearer$/i.test(scheme!)) return this.tokens.verify(value ?? '') ?? false;
+      return false;
+    }
+    if (typeof authToken === 'string') return this.tokens.verify(authToken) ?? false;
+    return false;
+  }
+
+  private async basic(encoded: string): Promise<Principal | false> {
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return false;
+    const email = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const key = createHash('sha256').update(decoded).digest('base64');
+    const cached = this.basicCache.get(key);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const user = await this.readModels.userByEmail(email.trim().toLowerCase());
+    if (!user || !(await verifyPassword(user.passwordHash, password))) return false;
+    const principal: Principal = { userId: user.userId, access: 'user' };
+    if (this.basicCache.size >= BASIC_CACHE_MAX) this.basicCache.clear();
+    this.basicCache.set(key, { principal, until: Date.now() + BASIC_CACHE_MS });
+    return principal;
+  }
+}

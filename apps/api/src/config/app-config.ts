@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type PriceFeedKind = 'simulated' | 'manual' | 'redis' | 'binance';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  jwtSecret: string;
+  adminToken: string | null;
+  priceFeed: PriceFeedKind;
+  demoBalance: string;
+  priceStaleMs: number;
+  redisUrl: string | null;
+  eventStoreUrl: string | null;
+  /** How long the API waits for the engine's answer before the seed's 408. */
+  commandTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const FEEDS: PriceFeedKind[] = ['simulated', 'manual', 'redis', 'binance'];
+
+/**
+ * The HS256 secret: `JWT_SECRET` when set (≥ 32 bytes), else one generated on first start and kept
+ * in DATA_DIR so tokens stay valid across restarts. Never a built-in constant.
+ */
+function jwtSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
+  const given = env.JWT_SECRET;
+  if (given !== undefined && given !== '') {
+    if (Buffer.byteLength(given) < 32) throw new ConfigError('JWT_SECRET must be at least 32 bytes; unset it to use a generated one kept in DATA_DIR');
+    return given;
+  }
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  mkdirSync(dataDir, { recursive: true });
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port number, got ${env.PORT}`);
+  const priceFeed = (env.PRICE_FEED ?? 'simulated') as PriceFeedKind;
+  if (!FEEDS.includes(priceFeed)) throw new ConfigError(`PRICE_FEED must be one of ${FEEDS.join(', ')}, got ${env.PRICE_FEED}`);
+  const demoBalance = env.DEMO_BALANCE ?? '10000';
+  if (!/^\d+(\.\d{1,2})?$/.test(demoBalance)) throw new ConfigError(`DEMO_BALANCE must be an amount like 10000 or 2500.50, got ${demoBalance}`);
+  const priceStaleMs = Number(env.PRICE_STALE_MS ?? 30_000);
+  if (!Number.isFinite(priceStaleMs) || priceStaleMs <= 0) throw new ConfigError('PRICE_STALE_MS must be a positive number of milliseconds');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir,
+    jwtSecret: jwtSecret(env, dataDir),
+    adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null,
+    priceFeed,
+    demoBalance,
+    priceStaleMs,
+    redisUrl: env.REDIS_URL || null,
+    eventStoreUrl: env.EVENTSTORE_URL || null,
+    commandTimeoutMs: Number(env.COMMAND_TIMEOUT_MS ?? 3_000),
+  };
+}

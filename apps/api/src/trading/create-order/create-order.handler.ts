@@ -1,0 +1,63 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject } from '@nestjs/common';
+import {
+  fixedFromNumber,
+  fixedToString,
+  InvalidDecimalError,
+  openPriceFor,
+  type PriceBoard,
+} from '../../../../../libs/domain/src/index.js';
+import type { EngineReply } from '../../../../../libs/messaging/src/index.js';
+import { AccountsService } from '../../accounts/accounts.service.js';
+import { badRequest } from '../../common/api-errors.js';
+import { EngineGateway } from '../../common/engine-gateway.service.js';
+import { PRICES } from '../../runtime.tokens.js';
+import { CreateOrderCommand } from './create-order.command.js';
+
+const decimal = (value: number | null | undefined, field: string): string | null => {
+  if (value === null || value === undefined) return null;
+  try {
+    return fixedToString(fixedFromNumber(value));
+  } catch (error) {
+    if (error instanceof InvalidDecimalError) throw badRequest(`${field} has too many decimals`);
+    throw error;
+  }
+};
+
+@CommandHandler(CreateOrderCommand)
+export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand, EngineReply> {
+  constructor(
+    private readonly gateway: EngineGateway,
+    private readonly accounts: AccountsService,
+    @Inject(PRICES) private readonly prices: PriceBoard,
+  ) {}
+
+  async execute({ principal, body, receivedAt, correlationId }: CreateOrderCommand): Promise<EngineReply> {
+    const account = await this.accounts.resolve(principal, body.accountId);
+    // Slippage is a percentage of the price this API quoted when the request arrived.
+    const quote = this.prices.quote(body.symbol);
+    const slippage =
+      body.slippage !== undefined && body.slippage !== null && quote
+        ? { quotedPrice: fixedToString(openPriceFor(body.type, quote)), maxPercent: decimal(body.slippage, 'slippage')! }
+        : null;
+    return this.gateway.execute(
+      {
+        type: 'PlaceOrder',
+        commandId: this.gateway.newCommandId(),
+        userId: principal.userId,
+        accountId: account.accountId,
+        symbol: body.symbol,
+        side: body.type,
+        volume: decimal(body.quantity, 'quantity')!,
+        leverage: body.leverage,
+        takeProfit: decimal(body.takeProfit, 'takeProfit'),
+        stopLoss: decimal(body.stopLoss, 'stopLoss'),
+        slippage,
+        clientId: body.clientId ?? null,
+        comment: body.comment ?? null,
+        deadline: this.gateway.deadline(receivedAt),
+      },
+      correlationId,
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
+import type { PriceBoard } from '../../../../../libs/domain/src/index.js';
+import type { ReadModelReader } from '../../../../../libs/read-models/src/read-model-store.port.js';
+import { AccountsService } from '../../accounts/accounts.service.js';
+import { CredentialsGuard } from '../../auth/credentials.guard.js';
+import { CurrentUser, type Principal } from '../../auth/principal.js';
+import { PRICES, READ_MODELS } from '../../runtime.tokens.js';
+import { openOrderRow } from '../order-rows.js';
+
+@Controller('api/v1/trade')
+@UseGuards(CredentialsGuard)
+export class ListOpenOrdersController {
+  constructor(
+    private readonly accounts: AccountsService,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelReader,
+    @Inject(PRICES) private readonly prices: PriceBoard,
+  ) {}
+
+  /** Seed 002: open positions with live price and floating profit. */
+  @Get(['open', 'orders'])
+  async list(@CurrentUser() user: Principal, @Query('accountId') accountId?: string) {
+    const account = await this.accounts.resolve(user, accountId);
+    const orders = await this.readModels.openOrders(account.accountId);
+    return { message: orders.map((order) => openOrderRow(order, this.prices)) };
+  }
+}

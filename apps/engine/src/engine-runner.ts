@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decide,
+  EVENT_SCHEMA_VERSION,
+  evolve,
+  initialState,
+  streamOf,
+  upcast,
+  type DomainEvent,
+  type EngineCommand,
+  type EngineState,
+  type IdSpace,
+  type Outcome,
+  type PriceBoard,
+} from '../../../libs/domain/src/index.js';
+import type { AppendRequest, EventStore, NewEvent, RecordedEvent } from '../../../libs/event-store/src/index.js';
+import type { EngineInput, EngineReply } from '../../../libs/messaging/src/index.js';
+import type { Logger } from '../../../libs/platform/src/logger.js';
+
+export interface EngineRunnerOptions {
+  priceStaleMs: number;
+  idSpace?: IdSpace;
+  clock?: () => number;
+  /** How many command outcomes are remembered for answering redelivered commands. */
+  commandMemory?: number;
+  logger: Logger;
+}
+
+interface Remembered {
+  outcome: Outcome;
+  position: number;
+}
+
+const ERROR_OUTCOME: Outcome = { code: 'TRADE_RETCODE_ERROR', message: 'The engine could not record the request; it was not applied' };
+
+/**
+ * The single writer: decides every input of a batch against in-memory state, appends all resulting
+ * events in one write (group commit), then replies to every command of the batch.
+ */
+export class EngineRunner {
+  private state: EngineState;
+  private readonly revisions = new Map<string, number>();
+  private readonly outcomes = new Map<string, Remembered>();
+  private lastPosition = 0;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly market: PriceBoard,
+    private readonly options: EngineRunnerOptions,
+  ) {
+    this.state = initialState(options.idSpace);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  get engineState(): EngineState {
+    return this.state;
+  }
+
+  get position(): number {
+    return this.lastPosition;
+  }
+
+  /** Folds the whole log into state (restart). */
+  async load(onProgress?: (events: number) => void): Promise<void> {
+    this.state = initialState(this.options.idSpace);
+    this.revisions.clear();
+    this.outcomes.clear();
+    this.lastPosition = 0;
+    let count = 0;
+    for (;;) {
+      const page = await this.store.readAll({ after: this.lastPosition, maxCount: 10_000 });
+      if (page.length === 0) break;
+      for (const recorded of page) this.replay(recorded);
+      count += page.length;
+      onProgress?.(count);
+    }
+    this.options.logger.info({ events: count, position: this.lastPosition, accounts: this.state.accounts.size, positions: this.state.positions.size }, 'engine state loaded from the log');
+  }
+
+  private replay(recorded: RecordedEvent): void {
+    const event = upcast(recorded.type, recorded.data, recorded.metadata.schemaVersion);
+    if (event) evolve(this.state, event);
+    this.revisions.set(recorded.stream, recorded.revision);
+    this.lastPosition = recorded.position;
+    const { commandId, outcome } = recorded.metadata;
+    if (typeof commandId === 'string' && outcome) this.remember(commandId, { outcome: outcome as Outcome, position: recorded.position });
+  }
+
+  /** Handles one batch of inputs; never throws (failures become error replies). */
+  readonly handle = async (batch: EngineInput[]): Promise<void> => {
+    const now = this.clock();
+    const replies: { input: EngineInput; outcome: Outcome; known?: number }[] = [];
+    const events: { stream: string; event: NewEvent }[] = [];
+    const inBatch = new Map<string, Outcome>();
+    let corrupted = false;
+
+    for (const input of batch) {
+      const { command } = input;
+      if (command.type === 'ApplyTick') this.market.update(command.tick);
+      else {
+        const known = this.outcomes.get(command.commandId);
+        const duplicate = inBatch.get(command.commandId);
+        if (known || duplicate) {
+          replies.push({ input, outcome: known?.outcome ?? duplicate!, known: known?.position });
+          continue;
+        }
+      }
+      let outcome: Outcome;
+      try {
+        const decision = decide(this.state, command, { now, market: this.market, priceStaleMs: this.options.priceStaleMs });
+        outcome = decision.outcome;
+        decision.events.forEach((event, i) => {
+          evolve(this.state, event);
+          const last = i === decision.events.length - 1;
+          events.push({ stream: streamOf(event), event: this.toNewEvent(event, command, input.correlationId, now, last ? outcome : undefined) });
+        });
+      } catch (error) {
+        corrupted = true;
+        this.options.logger.error({ err: error, commandId: command.commandId, type: command.type }, 'engine failed to decide an input');
+        outcome = ERROR_OUTCOME;
+      }
+      if (command.type !== 'ApplyTick') inBatch.set(command.commandId, outcome);
+      replies.push({ input, outcome });
+    }
+
+    if (corrupted) {
+      // A bug left state and log apart: drop the batch and rebuild the state from the log.
+      await this.load();
+      for (const r of replies) if (r.known === undefined) r.outcome = ERROR_OUTCOME;
+      this.reply(replies, this.lastPosition);
+      return;
+    }
+
+    if (events.length > 0) {
+      try {
+        const results = await this.store.appendMany(this.requests(events));
+        for (const result of results) {
+          this.revisions.set(result.stream, result.lastRevision);
+          if (result.position > this.lastPosition) this.lastPosition = result.position;
+        }
+      } catch (error) {
+        this.options.logger.error({ err: error, events: events.length }, 'append failed: the batch is refused and the state reloaded');
+        await this.load();
+        for (const r of replies) if (r.known === undefined) r.outcome = ERROR_OUTCOME;
+        this.reply(replies, this.lastPosition);
+        return;
+      }
+    }
+    for (const r of replies) {
+      if (r.known === undefined && r.input.command.type !== 'ApplyTick') {
+        this.remember(r.input.command.commandId, { outcome: r.outcome, position: this.lastPosition });
+      }
+    }
+    this.reply(replies, this.lastPosition);
+  };
+
+  private reply(replies: { input: EngineInput; outcome: Outcome; known?: number }[], position: number): void {
+    for (const { input, outcome, known } of replies) {
+      const reply: EngineReply = { commandId: input.command.commandId, outcome, position: known ?? position };
+      input.reply(reply);
+    }
+  }
+
+  private requests(events: { stream: string; event: NewEvent }[]): AppendRequest[] {
+    const byStream = new Map<string, NewEvent[]>();
+    for (const { stream, event } of events) {
+      const list = byStream.get(stream);
+      if (list) list.push(event);
+      else byStream.set(stream, [event]);
+    }
+    return [...byStream].map(([stream, list]) => ({
+      stream,
+      expectedRevision: this.revisions.get(stream) ?? 'no_stream',
+      events: list,
+    }));
+  }
+
+  private toNewEvent(event: DomainEvent, command: EngineCommand, correlationId: string, now: number, outcome?: Outcome): NewEvent {
+    return {
+      id: randomUUID(),
+      type: event.type,
+      data: event.data as unknown as Record<string, unknown>,
+      metadata: {
+        timestamp: new Date(now).toISOString(),
+        correlationId,
+        causationId: command.commandId,
+        commandId: command.commandId,
+        schemaVersion: EVENT_SCHEMA_VERSION[event.type],
+        // The command's outcome rides on its last event so a restarted engine answers a redelivery the same way.
+        ...(outcome && command.type !== 'ApplyTick' ? { outcome } : {}),
+      },
+    };
+  }
+
+  private remember(commandId: string, remembered: Remembered): void {
+    this.outcomes.set(commandId, remembered);
+    const limit = this.options.commandMemory ?? 1_000_000;
+    if (this.outcomes.size > limit) this.outcomes.delete(this.outcomes.keys().next().value!);
+  }
+}

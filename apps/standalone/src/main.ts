@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { createHttpApp } from '../../api/src/http-app.js';
+import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
+import { createLogger } from '../../../libs/platform/src/logger.js';
+import { startEmbedded } from './embedded-runtime.js';
+
+const log = createLogger('main');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const runtime = await startEmbedded(config);
+  const app = await createHttpApp(runtime);
+  await app.listen(config.port, config.host);
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  log.info({ url, dataDir: config.dataDir, priceFeed: config.priceFeed, admin: config.adminToken !== null }, `Tradestream listening on ${url}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) log.fatal(`Configuration error: ${error.message}`);
+  else log.fatal({ err: error }, 'Tradestream failed to start; see the error above');
+  process.exit(1);
+});

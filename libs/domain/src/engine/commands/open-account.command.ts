@@ -1,0 +1,7 @@
+export interface OpenAccount {
+  type: 'OpenAccount';
+  commandId: string;
+  userId: number;
+  name: string | null;
+  leverage: number | null;
+}

@@ -1,0 +1,29 @@
+import type { Side } from '../../pricing/pricing.js';
+
+/** The quote that priced a fill, trigger or rejection, so an auditor can see what the engine saw. */
+export interface QuoteUsed {
+  bid: string;
+  ask: string;
+  time: string;
+}
+
+export interface PositionOpened {
+  type: 'PositionOpened';
+  data: {
+    accountId: number;
+    orderId: number;
+    symbol: string;
+    side: Side;
+    volume: string;
+    openPrice: string;
+    leverage: number;
+    /** Margin held for this position, in account currency, fixed at open. */
+    margin: string;
+    takeProfit: string | null;
+    stopLoss: string | null;
+    openTime: string;
+    quote: QuoteUsed;
+    clientId: string | null;
+    comment: string | null;
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Exact decimal arithmetic on scaled integers.
+ *
+ * Every price, volume and money amount in the domain is a `Fixed`: a bigint holding the value
+ * multiplied by 10^8. Eight decimals cover every instrument's digits (at most 5), volume steps
+ * (0.01 lot) and their products without loss; results are rounded only where the business says so
+ * (money to cents). Binary floating point never takes part in the arithmetic.
+ */
+export type Fixed = bigint;
+
+export const SCALE_DIGITS = 8;
+export const SCALE = 10n ** BigInt(SCALE_DIGITS);
+export const ZERO: Fixed = 0n;
+export const ONE: Fixed = SCALE;
+
+const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
+
+export type Rounding = 'HALF_UP' | 'DOWN' | 'UP';
+
+export class InvalidDecimalError extends Error {
+  constructor(readonly input: string) {
+    super(`Not a decimal number: ${JSON.stringify(input)}`);
+    this.name = 'InvalidDecimalError';
+  }
+}
+
+/** Parses a plain decimal string ("42000.5", "-0.01"). More than 8 decimals is an error, never rounded. */
+export function parseFixed(text: string): Fixed {
+  const match = DECIMAL.exec(text);
+  if (!match) throw new InvalidDecimalError(text);
+  const [, sign, whole, fraction = ''] = match;
+  if (fraction.length > SCALE_DIGITS) throw new InvalidDecimalError(text);
+  const value = BigInt(whole!) * SCALE + BigInt(fraction.padEnd(SCALE_DIGITS, '0'));
+  return sign === '-' ? -value : value;
+}
+
+/**
+ * Converts a JSON number as the client wrote it. `String(n)` yields the shortest decimal that
+ * round-trips to the same double, which is the literal the client typed for any value with up to
+ * 15 significant digits; exponent forms and non-finite values are refused.
+ */
+export function fixedFromNumber(value: number): Fixed {
+  if (!Number.isFinite(value)) throw new InvalidDecimalError(String(value));
+  return parseFixed(String(value));
+}
+
+/** Reads a value that is either a JSON number or a decimal string. */
+export function toFixed(value: number | string): Fixed {
+  return typeof value === 'number' ? fixedFromNumber(value) : parseFixed(value);
+}
+
+export function isFixedText(text: string): boolean {
+  const match = DECIMAL.exec(text);
+  return match !== null && (match[3] ?? '').length <= SCALE_DIGITS;
+}
+
+/** Decimal string with exactly `digits` decimals (the value must already be at that precision or is rounded half-up). */
+export function formatFixed(value: Fixed, digits = 2): string {
+  const rounded = roundTo(value, digits, 'HALF_UP');
+  const negative = rounded < 0n;
+  const abs = negative ? -rounded : rounded;
+  const whole = abs / SCALE;
+  const fraction = (abs % SCALE).toString().padStart(SCALE_DIGITS, '0').slice(0, digits);
+  const body = digits > 0 ? `${whole}.${fraction}` : `${whole}`;
+  return negative ? `-${body}` : body;
+}
+
+/** Shortest decimal string of the exact value ("0.5", "42000", "-1.25"): the form stored in events. */
+export function fixedToString(value: Fixed): string {
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const whole = abs / SCALE;
+  const fraction = (abs % SCALE).toString().padStart(SCALE_DIGITS, '0').replace(/0+$/, '');
+  const body = fraction ? `${whole}.${fraction}` : `${whole}`;
+  return negative ? `-${body}` : body;
+}
+
+/** The value as a JSON number, for dialects that render numbers (exact for ≤ 15 significant digits). */
+export function fixedToNumber(value: Fixed, digits: number): number {
+  return Number(formatFixed(value, digits));
+}
+
+/** Integer division with an explicit rounding rule; the sign is handled symmetrically. */
+function divRound(numerator: bigint, denominator: bigint, rounding: Rounding): bigint {
+  if (denominator === 0n) throw new RangeError('Division by zero');
+  const negative = numerator < 0n !== denominator < 0n;
+  const n = numerator < 0n ? -numerator : numerator;
+  const d = denominator < 0n ? -denominator : denominator;
+  let q = n / d;
+  const r = n % d;
+  if (r !== 0n) {
+    if (rounding === 'UP' || (rounding === 'HALF_UP' && r * 2n >= d)) q += 1n;
+  }
+  return negative ? -q : q;
+}
+
+export function mul(a: Fixed, b: Fixed, rounding: Rounding = 'HALF_UP'): Fixed {
+  return divRound(a * b, SCALE, rounding);
+}
+
+export function div(a: Fixed, b: Fixed, rounding: Rounding = 'HALF_UP'): Fixed {
+  return divRound(a * SCALE, b, rounding);
+}
+
+export function mulInt(a: Fixed, n: number | bigint): Fixed {
+  return a * BigInt(n);
+}
+
+export function divInt(a: Fixed, n: number | bigint, rounding: Rounding = 'HALF_UP'): Fixed {
+  return divRound(a, BigInt(n), rounding);
+}
+
+/** Rounds to `digits` decimals (money: 2), staying a Fixed. HALF_UP rounds half away from zero. */
+export function roundTo(value: Fixed, digits: number, rounding: Rounding = 'HALF_UP'): Fixed {
+  const unit = 10n ** BigInt(SCALE_DIGITS - digits);
+  return divRound(value, unit, rounding) * unit;
+}
+
+export function roundMoney(value: Fixed): Fixed {
+  return roundTo(value, 2, 'HALF_UP');
+}
+
+/** True when the value has no more than `digits` decimals. */
+export function hasAtMostDigits(value: Fixed, digits: number): boolean {
+  return value % 10n ** BigInt(SCALE_DIGITS - digits) === 0n;
+}
+
+export const min = (a: Fixed, b: Fixed): Fixed => (a < b ? a : b);
+export const max = (a: Fixed, b: Fixed): Fixed => (a > b ? a : b);
+export const abs = (a: Fixed): Fixed => (a < 0n ? -a : a);

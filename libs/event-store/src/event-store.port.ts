@@ -1,0 +1,112 @@
+/**
+ * The event log: the only source of truth. Adapters: SQLite (embedded) and EventStoreDB (distributed).
+ * Every adapter passes the same contract suite (`event-store.contract.ts`).
+ *
+ * Revisions are 0-based per stream; positions are global, strictly increasing across the whole log
+ * (but not necessarily contiguous), and comparable between any two events of the same store.
+ */
+export interface EventMetadata {
+  /** ISO-8601 UTC time the event was decided (the engine's clock, not the append time). */
+  timestamp: string;
+  /** The request (or tick batch) this event belongs to. */
+  correlationId: string;
+  /** The command or event that directly caused this one. */
+  causationId: string;
+  /** Schema version of `data` for this event type; upcasters lift older versions on read. */
+  schemaVersion: number;
+  [key: string]: unknown;
+}
+
+export interface NewEvent {
+  /** A UUID. Appending an event id that is already in the stream at the same place is a no-op. */
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent extends NewEvent {
+  stream: string;
+  revision: number;
+  position: number;
+  /** When the store recorded it (ISO-8601). */
+  recordedAt: string;
+}
+
+/** `no_stream`: the stream must not exist; `any`: no check; a number: the stream's last revision. */
+export type ExpectedRevision = number | 'no_stream' | 'any' | 'stream_exists';
+
+export interface AppendRequest {
+  stream: string;
+  expectedRevision: ExpectedRevision;
+  events: NewEvent[];
+}
+
+export interface AppendResult {
+  stream: string;
+  /** Revision of the last event of this request in its stream. */
+  lastRevision: number;
+  /** Global position of the last event of this request. */
+  position: number;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a position strictly greater than this. Default: from the start. */
+  after?: number;
+  maxCount: number;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive. Default 0. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: deliver events with a position strictly greater than this (a saved checkpoint). */
+  after?: number;
+  /** Only events whose stream starts with one of these prefixes (all when omitted). */
+  streamPrefixes?: string[];
+  /** Called with batches in log order; the next batch is not delivered before this resolves. */
+  onEvents(events: RecordedEvent[]): Promise<void> | void;
+  /** A failure the subscription could not recover from; it has stopped. */
+  onError?(error: Error): void;
+  /** Upper bound of one batch. */
+  batchSize?: number;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  /**
+   * Appends to one or more streams. Each request's expected revision is checked; when one fails
+   * nothing of the call is written where the adapter supports atomic multi-stream writes (SQLite),
+   * and each stream's append is independently idempotent by event id otherwise (EventStoreDB).
+   */
+  appendMany(requests: AppendRequest[]): Promise<AppendResult[]>;
+  append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order; empty when the stream does not exist. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** One page of the whole log in position order. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last event in the log, 0 when empty. */
+  headPosition(): Promise<number>;
+  /** Catch-up subscription: replays history after `after`, then delivers new events live. */
+  subscribeToAll(options: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,5 @@
+export * from './views.js';
+export * from './read-model.ops.js';
+export * from './read-model-store.port.js';
+export * from './projection.js';
+export * from './sqlite/sqlite-read-model-store.js';
