@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeEventStoreContract, newEvent } from '../event-store.contract.js';
+import { WrongExpectedRevisionError, type RecordedEvent } from '../event-store.port.js';
+import { DuplicateEventIdError, SqliteEventStore } from './sqlite-event-store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'event-store-'));
+/** A fresh file in a directory that does not exist yet, so the store has to create it. */
+const freshFile = () => join(root, randomUUID(), 'events.sqlite');
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describeEventStoreContract(
+  'SqliteEventStore',
+  async () => {
+    const store = new SqliteEventStore(freshFile());
+    return { store, cleanup: () => store.close() };
+  },
+  { atomicMultiStream: true },
+);
+
+describe('SqliteEventStore on a file', () => {
+  let file: string;
+  const open: SqliteEventStore[] = [];
+  const openStore = () => {
+    const store = new SqliteEventStore(file, { pollIntervalMs: 25 });
+    open.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    file = freshFile();
+  });
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close()));
+  });
+
+  describe('that was closed and opened again', () => {
+    it('still holds every event, and appends continue where they left off', async () => {
+      const first = openStore();
+      const events = [newEvent('Placed', { price: '1.10' }), newEvent('Filled', { price: '1.11' })];
+      const result = await first.append('order-1', events, 'no_stream');
+      await first.close();
+
+      const reopened = openStore();
+
+      const stored = await reopened.readStream('order-1');
+      expect(stored.map((e) => [e.id, e.data])).toEqual(events.map((e) => [e.id, e.data]));
+      expect(await reopened.headPosition()).toBe(result.position);
+      expect((await reopened.append('order-1', [newEvent()], 1)).position).toBeGreaterThan(result.position);
+    });
+  });
+
+  describe('shared by a second store instance (another process)', () => {
+    it('delivers the first instance’s appends to the second instance’s subscription by polling', async () => {
+      const writer = openStore();
+      const reader = openStore();
+      const received: RecordedEvent[] = [];
+      reader.subscribeToAll({ onEvents: (events) => void received.push(...events) });
+
+      const appended = [newEvent(), newEvent()];
+      await writer.append('order-1', appended.slice(0, 1), 'no_stream');
+      await writer.append('order-2', appended.slice(1), 'no_stream');
+      await waitFor(() => received.length >= 2);
+
+      expect(received.map((e) => e.id)).toEqual(appended.map((e) => e.id));
+    });
+
+    it('keeps expected revisions consistent between the two writers', async () => {
+      const one = openStore();
+      const two = openStore();
+      await one.append('order-1', [newEvent()], 'no_stream');
+
+      await expect(two.append('order-1', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect((await two.append('order-1', [newEvent()], 0)).lastRevision).toBe(1);
+    });
+  });
+
+  describe('a group append of 1000 events in one appendMany', () => {
+    const requests = (lastExpected: number | 'no_stream') =>
+      Array.from({ length: 10 }, (_, i) => ({
+        stream: `account-${i}`,
+        expectedRevision: i === 9 ? lastExpected : ('no_stream' as const),
+        events: Array.from({ length: 100 }, () => newEvent()),
+      }));
+
+    it('writes nothing when its very last request fails', async () => {
+      const store = openStore();
+      await expect(store.appendMany(requests(7))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+
+      expect(await store.headPosition()).toBe(0);
+      expect(await store.readAll({ maxCount: 10 })).toEqual([]);
+    });
+
+    it('writes all of them with contiguous positions when every request succeeds', async () => {
+      const store = openStore();
+      const results = await store.appendMany(requests('no_stream'));
+
+      const all = await store.readAll({ maxCount: 2000 });
+      expect(all).toHaveLength(1000);
+      expect(all.map((e) => e.position)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+      expect(results.map((r) => r.lastRevision)).toEqual(Array(10).fill(99));
+      expect(new Set(all.map((e) => e.recordedAt)).size).toBe(1);
+    });
+  });
+
+  describe('an append reusing stored event ids', () => {
+    it('is rejected when only some of its ids are stored', async () => {
+      const store = openStore();
+      const stored = newEvent();
+      await store.append('order-1', [stored], 'no_stream');
+
+      await expect(store.append('order-1', [newEvent(), stored], 0)).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(store.append('order-1', [stored, newEvent()], 'no_stream')).rejects.toBeInstanceOf(
+        DuplicateEventIdError,
+      );
+      expect(await store.readStream('order-1')).toHaveLength(1);
+    });
+
+    it('is rejected when its ids are stored in another stream or at another revision', async () => {
+      const store = openStore();
+      const stored = newEvent();
+      await store.append('order-1', [newEvent(), stored], 'no_stream');
+
+      await expect(store.append('order-2', [stored], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(store.append('order-1', [stored], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.headPosition()).toBe(2);
+    });
+
+    it('is rejected when the same id appears twice in one request', async () => {
+      const store = openStore();
+      const event = newEvent();
+      await expect(store.append('order-1', [event, event], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.headPosition()).toBe(0);
+    });
+  });
+
+  describe('a subscription whose handler stops it', () => {
+    it('stops without waiting for itself', async () => {
+      const store = openStore();
+      await store.append('order-1', [newEvent(), newEvent()], 'no_stream');
+      let batches = 0;
+      const subscription = store.subscribeToAll({
+        batchSize: 1,
+        onEvents: async () => {
+          batches += 1;
+          await subscription.stop();
+        },
+      });
+      await waitFor(() => batches > 0);
+      await subscription.stop();
+
+      expect(batches).toBe(1);
+    });
+  });
+
+  describe('a store with live subscriptions', () => {
+    it('stops them when closed', async () => {
+      const store = openStore();
+      let running = false;
+      store.subscribeToAll({
+        onEvents: async () => {
+          running = true;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          running = false;
+        },
+      });
+      await store.append('order-1', [newEvent()], 'no_stream');
+      await waitFor(() => running);
+
+      await store.close();
+
+      expect(running).toBe(false);
+    });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

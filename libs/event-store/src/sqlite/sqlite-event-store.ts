@@ -1,0 +1,317 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  WrongExpectedRevisionError,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port.js';
+
+export interface SqliteEventStoreOptions {
+  /** How often an idle subscription re-reads the file, to see appends made by other connections. */
+  pollIntervalMs?: number;
+  /** How long a statement waits for another connection's lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/** Event ids of a request are already stored, but not exactly where the request would put them. */
+export class DuplicateEventIdError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+    detail: string,
+  ) {
+    super(`Stream ${stream}: event id ${eventId} is already stored ${detail}; the append is not a retry of it`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+interface StreamRow {
+  last_revision: number;
+  last_position: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id    TEXT    NOT NULL UNIQUE,
+    stream      TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL,
+    metadata    TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL,
+    UNIQUE (stream, revision)
+  );
+  CREATE TABLE IF NOT EXISTS streams (
+    stream        TEXT    PRIMARY KEY,
+    last_revision INTEGER NOT NULL,
+    last_position INTEGER NOT NULL
+  ) WITHOUT ROWID;
+`;
+
+const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
+const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * The embedded event log: one SQLite file in WAL mode. Writes are serialised by SQLite, so positions
+ * become visible in increasing order and a reader never sees a gap filled in later.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly sql;
+  private readonly appendTransaction;
+
+  constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
+    if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.db = new Database(filePath, { timeout: options.busyTimeoutMs ?? 5_000 });
+    this.db.pragma('journal_mode = WAL');
+    // Durability is the promise: every commit is fsynced; callers batch events into one appendMany.
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+    this.sql = {
+      insert: this.db.prepare<[string, string, number, string, string, string, string]>(
+        `INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertStream: this.db.prepare<[string, number, number]>(
+        `INSERT INTO streams (stream, last_revision, last_position) VALUES (?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE
+         SET last_revision = excluded.last_revision, last_position = excluded.last_position`,
+      ),
+      stream: this.db.prepare<[string], StreamRow>('SELECT last_revision, last_position FROM streams WHERE stream = ?'),
+      eventById: this.db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`),
+      readStream: this.db.prepare<[string, number, number], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      readAll: this.db.prepare<[number, number], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      ),
+      head: this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
+    };
+    this.appendTransaction = this.db.transaction((requests: AppendRequest[], recordedAt: string) =>
+      requests.map((request) => this.appendOne(request, recordedAt)),
+    );
+  }
+
+  async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
+    // IMMEDIATE takes the write lock up front, so two connections never deadlock upgrading a read lock.
+    const results = this.appendTransaction.immediate(requests, new Date().toISOString());
+    for (const subscription of this.subscriptions) subscription.wake();
+    return results;
+  }
+
+  append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return this.appendMany([{ stream, events, expectedRevision }]).then(([result]) => result);
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.sql.readStream.all(stream, options.fromRevision ?? 0, options.maxCount ?? -1).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.sql.readAll.all(options.after ?? 0, options.maxCount).map(toRecorded);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.sql.head.get() ?? 0;
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    const subscription = new SqliteSubscription(
+      (after, limit) => this.sql.readAll.all(after, limit),
+      options,
+      this.pollIntervalMs,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs inside the transaction; throwing rolls back the whole appendMany. */
+  private appendOne(request: AppendRequest, recordedAt: string): AppendResult {
+    const { stream, events, expectedRevision } = request;
+    const current = this.sql.stream.get(stream);
+    if (events.length > 0) {
+      const stored = this.sql.eventById.get(events[0].id);
+      if (stored) return this.alreadyAppended(request, stored);
+    }
+    checkExpectedRevision(stream, expectedRevision, current?.last_revision);
+
+    let revision = current?.last_revision ?? -1;
+    let position = current?.last_position ?? 0;
+    for (const event of events) {
+      revision += 1;
+      try {
+        const { lastInsertRowid } = this.sql.insert.run(
+          event.id,
+          stream,
+          revision,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          recordedAt,
+        );
+        position = Number(lastInsertRowid);
+      } catch (error) {
+        // The first id was new, so a clash here means the request overlaps events stored before.
+        if (error instanceof Error && error.message.includes('events.event_id')) {
+          throw new DuplicateEventIdError(stream, event.id, 'by an earlier append or twice in this request');
+        }
+        throw error;
+      }
+    }
+    if (events.length > 0) this.sql.upsertStream.run(stream, revision, position);
+    return { stream, lastRevision: revision, position };
+  }
+
+  /**
+   * A retry of a stored append (same ids, same stream, consecutive, where the request would put them)
+   * is a no-op returning the original result; any other overlap is an error, never a silent merge.
+   */
+  private alreadyAppended(request: AppendRequest, first: EventRow): AppendResult {
+    const { stream, events, expectedRevision } = request;
+    if (first.stream !== stream) {
+      throw new DuplicateEventIdError(stream, first.event_id, `in stream ${first.stream}`);
+    }
+    const stored = this.sql.readStream.all(stream, first.revision, events.length);
+    const mismatch = events.findIndex((event, i) => stored[i]?.event_id !== event.id);
+    if (mismatch !== -1) {
+      throw new DuplicateEventIdError(stream, first.event_id, 'but the rest of the request does not follow it');
+    }
+    // `any` and `stream_exists` name no place, so wherever the events are is where they would go.
+    const expectedFirst =
+      expectedRevision === 'no_stream' ? 0
+      : typeof expectedRevision === 'number' ? expectedRevision + 1
+      : first.revision;
+    if (expectedFirst !== first.revision) {
+      throw new DuplicateEventIdError(stream, first.event_id, `at revision ${first.revision}, not ${expectedFirst}`);
+    }
+    const last = stored[events.length - 1];
+    return { stream, lastRevision: last.revision, position: last.position };
+  }
+}
+
+function checkExpectedRevision(stream: string, expected: ExpectedRevision, current: number | undefined): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === undefined) ||
+    (expected === 'stream_exists' && current !== undefined) ||
+    expected === current;
+  if (!ok) throw new WrongExpectedRevisionError(stream, expected, current ?? 'no_stream');
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data) as RecordedEvent['data'],
+    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** Tells `stop()` that it was called by the subscription's own handler, which it must not wait for. */
+const runningHandler = new AsyncLocalStorage<SqliteSubscription>();
+
+/**
+ * Reads the log after its checkpoint in batches, hands each batch to the handler and waits for it,
+ * then sleeps until woken by an append of this store or the poll interval elapses (appends by
+ * other connections to the same file). The checkpoint only moves forward, so nothing is delivered twice.
+ */
+class SqliteSubscription implements Subscription {
+  private stopped = false;
+  private wakeUp?: () => void;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly readAfter: (after: number, limit: number) => EventRow[],
+    private readonly options: SubscribeOptions,
+    private readonly pollIntervalMs: number,
+    private readonly onFinished: () => void,
+  ) {
+    // Start on a later tick so the caller holds the Subscription before the first batch arrives.
+    this.done = Promise.resolve().then(() => this.run());
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    if (runningHandler.getStore() === this) return;
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const { streamPrefixes, batchSize = DEFAULT_BATCH_SIZE } = this.options;
+    let after = this.options.after ?? 0;
+    try {
+      while (!this.stopped) {
+        const rows = this.readAfter(after, batchSize);
+        if (rows.length === 0) {
+          await this.sleep();
+          continue;
+        }
+        // Filtered-out events still move the checkpoint, so they are not read again.
+        after = rows[rows.length - 1].position;
+        const wanted = streamPrefixes
+          ? rows.filter((row) => streamPrefixes.some((prefix) => row.stream.startsWith(prefix)))
+          : rows;
+        const events = wanted.map(toRecorded);
+        if (events.length > 0) await runningHandler.run(this, () => this.options.onEvents(events));
+      }
+    } catch (error) {
+      this.stopped = true;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (this.options.onError) this.options.onError(failure);
+      else process.emitWarning(failure, 'SubscriptionStopped');
+    } finally {
+      this.onFinished();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wakeUp?.(), this.pollIntervalMs);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+    });
+  }
+}
