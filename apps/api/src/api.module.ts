@@ -15,7 +15,8 @@ import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TOKEN_TTL_SECONDS, TokenServic
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { EngineGateway } from './common/engine-gateway.service.js';
 import { MarketController } from './market/market.controller.js';
-import { APP_CONFIG, ENGINE, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
+import { HealthController } from './health/health.controller.js';
+import { APP_CONFIG, ENGINE, HEALTH, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
 import { CloseOrderController } from './trading/close-order/close-order.controller.js';
 import { CreateOrderController } from './trading/create-order/create-order.controller.js';
 import { CreateOrderHandler } from './trading/create-order/create-order.handler.js';
@@ -48,6 +49,7 @@ export class ApiModule {
         MarketController,
         ApplyTicksController,
         ChangeBalanceController,
+        HealthController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
@@ -55,6 +57,7 @@ export class ApiModule {
         { provide: READ_MODELS, useValue: runtime.readModels },
         { provide: WATERMARK, useValue: runtime.watermark },
         { provide: PRICES, useValue: runtime.prices },
+        { provide: HEALTH, useValue: runtime.health },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         TokenService,
         CredentialsStrategy,

@@ -3,6 +3,7 @@ import type { EngineClient } from '../../../libs/messaging/src/index.js';
 import type { ReadModelReader } from '../../../libs/read-models/src/read-model-store.port.js';
 import type { ReadModelWatermark } from '../../../libs/read-models/src/watermark/projection-watermark.js';
 import type { AppConfig } from './config/app-config.js';
+import type { HealthProbe } from './health/health.port.js';
 
 /** The adapters an API process runs on, chosen by the deployment (embedded or distributed). */
 export interface ApiRuntime {
@@ -11,6 +12,7 @@ export interface ApiRuntime {
   readModels: ReadModelReader;
   watermark: ReadModelWatermark;
   prices: PriceBoard;
+  health: HealthProbe;
 }
 
 export const API_RUNTIME = Symbol('API_RUNTIME');
@@ -19,3 +21,4 @@ export const ENGINE = Symbol('ENGINE');
 export const READ_MODELS = Symbol('READ_MODELS');
 export const WATERMARK = Symbol('WATERMARK');
 export const PRICES = Symbol('PRICES');
+export const HEALTH = Symbol('HEALTH');

@@ -7,6 +7,7 @@ import { createLogger } from '../../../libs/platform/src/logger.js';
 import { SqliteReadModelStore } from '../../../libs/read-models/src/sqlite/sqlite-read-model-store.js';
 import { ProjectionWatermark } from '../../../libs/read-models/src/watermark/projection-watermark.js';
 import type { AppConfig } from '../../api/src/config/app-config.js';
+import { overall } from '../../api/src/health/health.port.js';
 import type { ApiRuntime } from '../../api/src/runtime.tokens.js';
 import { EngineRunner } from '../../engine/src/engine-runner.js';
 import type { PriceFeed } from '../../price-feed/src/price-feed.port.js';
@@ -58,6 +59,18 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
     readModels,
     watermark,
     prices,
+    health: {
+      async check() {
+        const head = await events.headPosition();
+        const checkpoint = watermark.current();
+        return overall({
+          log: { status: 'up', kind: 'sqlite', head },
+          engine: { status: 'up', position: engine.position, queued: bus.depth },
+          readModels: { status: projector.error ? 'down' : 'up', checkpoint, lag: head - checkpoint, error: projector.error?.message },
+          prices: { status: prices.all().length > 0 || config.priceFeed === 'manual' ? 'up' : 'degraded', feed: config.priceFeed, symbols: prices.all().length },
+        });
+      },
+    },
     async stop() {
       await feed?.stop();
       await bus.stop();

@@ -5,7 +5,7 @@ export * from './pricing/pricing.js';
 export * from './pricing/account-metrics.js';
 export * from './result-codes.js';
 export * from './triggers/trigger-index.js';
-export * from './engine/commands/index.js';
+export * from './engine/engine.commands.js';
 export * from './engine/events/index.js';
 export * from './engine/engine.state.js';
 export * from './engine/engine.evolve.js';

@@ -1,4 +1,4 @@
-import type { EngineCommand } from '../engine/commands/index.js';
+import type { EngineCommand } from '../engine/engine.commands.js';
 import { decide, type DecideContext, type Outcome } from '../engine/engine.decide.js';
 import { evolve } from '../engine/engine.evolve.js';
 import { initialState, type EngineState } from '../engine/engine.state.js';
