@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PriceBoard } from '../../../libs/domain/src/index.js';
-import { SqliteEventStore } from '../../../libs/event-store/src/sqlite/sqlite-event-store.js';
+import { openEventStore } from '../../../libs/event-store/src/index.js';
 import { InProcessEngineBus } from '../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { SqliteReadModelStore } from '../../../libs/read-models/src/sqlite/sqlite-read-model-store.js';
@@ -14,7 +14,6 @@ import type { PriceFeed } from '../../price-feed/src/price-feed.port.js';
 import { SimulatedPriceFeed } from '../../price-feed/src/simulated-price-feed.js';
 import { Projector } from '../../projector/src/projector.js';
 
-export const EVENTS_FILE = 'events.sqlite';
 export const READ_MODELS_FILE = 'read-models.sqlite';
 
 /** Every part in one process: SQLite log and read models in DATA_DIR, an in-process bus. */
@@ -36,7 +35,7 @@ function feedFor(config: AppConfig): PriceFeed | null {
 
 export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime> {
   const log = createLogger('embedded');
-  const events = new SqliteEventStore(join(config.dataDir, EVENTS_FILE));
+  const events = openEventStore(config);
   const readModels = new SqliteReadModelStore(join(config.dataDir, READ_MODELS_FILE));
   const watermark = new ProjectionWatermark();
   const prices = new PriceBoard();
@@ -64,7 +63,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
         const head = await events.headPosition();
         const checkpoint = watermark.current();
         return overall({
-          log: { status: 'up', kind: 'sqlite', head },
+          log: { status: 'up', kind: config.eventStoreUrl ? 'eventstoredb' : 'sqlite', head },
           engine: { status: 'up', position: engine.position, queued: bus.depth },
           readModels: { status: projector.error ? 'down' : 'up', checkpoint, lag: head - checkpoint, error: projector.error?.message },
           prices: { status: prices.all().length > 0 || config.priceFeed === 'manual' ? 'up' : 'degraded', feed: config.priceFeed, symbols: prices.all().length },

@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-errors.js';
 @Injectable()
 export class CredentialsGuard extends AuthGuard('credentials') {
   override handleRequest<T>(error: unknown, user: T | false): T {
+    if (error instanceof ApiError) throw error;
     if (error || !user) throw new ApiError(HttpStatus.UNAUTHORIZED, 'Unauthorized');
     return user;
   }

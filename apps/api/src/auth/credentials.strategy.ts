@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { createHash } from 'node:crypto';
 import { Strategy } from 'passport-custom';
 import type { ReadModelReader } from '../../../../libs/read-models/src/read-model-store.port.js';
+import { ApiError } from '../common/api-errors.js';
 import { READ_MODELS } from '../runtime.tokens.js';
 import { verifyPassword } from './password-hasher.js';
 import type { Principal } from './principal.js';
@@ -31,6 +32,7 @@ export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials
     super();
   }
 
+  /** Throws ApiError for a token that is present but not acceptable, so the answer can say why. */
   async validate(request: RequestLike): Promise<Principal | false> {
     const header = request.headers.authorization;
     const authorization = Array.isArray(header) ? header[0] : header;
@@ -38,11 +40,17 @@ export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials
     if (authorization) {
       const [scheme, value] = authorization.includes(' ') ? authorization.split(/\s+/, 2) : ['', authorization];
       if (/^basic$/i.test(scheme!)) return this.basic(value ?? '');
-      if (scheme === '' || /^bearer$/i.test(scheme!)) return this.tokens.verify(value ?? '') ?? false;
+      if (scheme === '' || /^bearer$/i.test(scheme!)) return this.jwt(value ?? '');
       return false;
     }
-    if (typeof authToken === 'string') return this.tokens.verify(authToken) ?? false;
+    if (typeof authToken === 'string') return this.jwt(authToken);
     return false;
+  }
+
+  private jwt(token: string): Principal {
+    const result = this.tokens.check(token);
+    if ('principal' in result) return result.principal;
+    throw new ApiError(HttpStatus.UNAUTHORIZED, result.failure === 'expired' ? 'Token expired or invalid' : 'Unauthorized');
   }
 
   private async basic(encoded: string): Promise<Principal | false> {

@@ -24,13 +24,19 @@ export class TokenService {
 
   /** The principal of a valid token, or undefined for any invalid, expired or foreign one. */
   verify(token: string): Principal | undefined {
+    const result = this.check(token);
+    return 'principal' in result ? result.principal : undefined;
+  }
+
+  /** Like verify, but tells an expired token from one that was never valid (seed 002 answers them differently). */
+  check(token: string): { principal: Principal } | { failure: 'expired' | 'invalid' } {
     try {
       const claims = this.jwt.verify<Claims & { iat: number }>(token);
       const userId = Number(claims.sub);
-      if (!Number.isSafeInteger(userId) || userId <= 0) return undefined;
-      return { userId, access: claims.acc === 'manager' ? 'manager' : 'user' };
-    } catch {
-      return undefined;
+      if (!Number.isSafeInteger(userId) || userId <= 0) return { failure: 'invalid' };
+      return { principal: { userId, access: claims.acc === 'manager' ? 'manager' : 'user' } };
+    } catch (error) {
+      return { failure: (error as Error).name === 'TokenExpiredError' ? 'expired' : 'invalid' };
     }
   }
 }

@@ -17,6 +17,10 @@ export interface AppConfig {
   eventStoreUrl: string | null;
   /** How long the API waits for the engine's answer before the seed's 408. */
   commandTimeoutMs: number;
+  /** Distributed mode: how many engine shards there are, which one this engine is, and the Redis key prefix. */
+  engineShards: number;
+  engineShard: number;
+  redisPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +50,20 @@ function jwtSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
   return secret;
 }
 
+function positiveInt(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number ≥ 1, got ${text}`);
+  return value;
+}
+
+function shardIndex(text: string, shards: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value >= Number(shards)) {
+    throw new ConfigError(`ENGINE_SHARD must be between 0 and ENGINE_SHARDS − 1 (${Number(shards) - 1}), got ${text}`);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   mkdirSync(dataDir, { recursive: true });
@@ -69,5 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL || null,
     eventStoreUrl: env.EVENTSTORE_URL || null,
     commandTimeoutMs: Number(env.COMMAND_TIMEOUT_MS ?? 3_000),
+    engineShards: positiveInt(env.ENGINE_SHARDS ?? '1', 'ENGINE_SHARDS'),
+    engineShard: shardIndex(env.ENGINE_SHARD ?? '0', env.ENGINE_SHARDS ?? '1'),
+    redisPrefix: env.REDIS_PREFIX ?? 'ts:',
   };
 }
