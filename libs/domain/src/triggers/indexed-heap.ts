@@ -43,6 +43,7 @@ export class IndexedHeap {
     this.keys.pop();
     this.ids.pop();
     if (at < this.ids.length) {
+      this.up(at);
       this.down(at);
     }
   }
