@@ -8,6 +8,7 @@ import { AccountsService } from './accounts/accounts.service.js';
 import { AdminGuard } from './admin/admin.guard.js';
 import { ApplyTicksController } from './admin/apply-ticks/apply-ticks.controller.js';
 import { ChangeBalanceController } from './admin/change-balance/change-balance.controller.js';
+import { GroupsController } from './admin/groups/groups.controller.js';
 import { CredentialsStrategy } from './auth/credentials.strategy.js';
 import { SigninController } from './auth/signin/signin.controller.js';
 import { SignupController } from './auth/signup/signup.controller.js';
@@ -49,6 +50,7 @@ export class ApiModule {
         MarketController,
         ApplyTicksController,
         ChangeBalanceController,
+        GroupsController,
         HealthController,
       ],
       providers: [

@@ -61,6 +61,7 @@ const buy = (commandId: string, accountId: number, extra: Partial<PlaceOrder> = 
   slippage: null,
   clientId: null,
   comment: null,
+  magic: null,
   deadline: NOW + 3_000,
   ...extra,
 });

@@ -31,6 +31,9 @@ interface Remembered {
   position: number;
 }
 
+/** Market and clock inputs are not requests anyone retries: only commands are remembered by id. */
+const remembers = (command: EngineCommand) => command.type !== 'ApplyTick' && command.type !== 'AdvanceClock';
+
 const ERROR_OUTCOME: Outcome = { code: 'TRADE_RETCODE_ERROR', message: 'The engine could not record the request; it was not applied' };
 
 /**
@@ -98,7 +101,7 @@ export class EngineRunner {
     for (const input of batch) {
       const { command } = input;
       if (command.type === 'ApplyTick') this.market.update(command.tick);
-      else {
+      if (remembers(command)) {
         const known = this.outcomes.get(command.commandId);
         const duplicate = inBatch.get(command.commandId);
         if (known || duplicate) {
@@ -113,14 +116,14 @@ export class EngineRunner {
         decision.events.forEach((event, i) => {
           evolve(this.state, event);
           const last = i === decision.events.length - 1;
-          events.push({ stream: streamOf(event), event: this.toNewEvent(event, command, input.correlationId, now, last ? outcome : undefined) });
+          events.push({ stream: streamOf(event, this.state.idSpace.shard), event: this.toNewEvent(event, command, input.correlationId, now, last ? outcome : undefined) });
         });
       } catch (error) {
         corrupted = true;
         this.options.logger.error({ err: error, commandId: command.commandId, type: command.type }, 'engine failed to decide an input');
         outcome = ERROR_OUTCOME;
       }
-      if (command.type !== 'ApplyTick') inBatch.set(command.commandId, outcome);
+      if (remembers(command)) inBatch.set(command.commandId, outcome);
       replies.push({ input, outcome });
     }
 
@@ -148,7 +151,7 @@ export class EngineRunner {
       }
     }
     for (const r of replies) {
-      if (r.known === undefined && r.input.command.type !== 'ApplyTick') {
+      if (r.known === undefined && remembers(r.input.command)) {
         this.remember(r.input.command.commandId, { outcome: r.outcome, position: this.lastPosition });
       }
     }
@@ -188,7 +191,7 @@ export class EngineRunner {
         commandId: command.commandId,
         schemaVersion: EVENT_SCHEMA_VERSION[event.type],
         // The command's outcome rides on its last event so a restarted engine answers a redelivery the same way.
-        ...(outcome && command.type !== 'ApplyTick' ? { outcome } : {}),
+        ...(outcome && remembers(command) ? { outcome } : {}),
       },
     };
   }

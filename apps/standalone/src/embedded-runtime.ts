@@ -9,6 +9,7 @@ import { ProjectionWatermark } from '../../../libs/read-models/src/watermark/pro
 import type { AppConfig } from '../../api/src/config/app-config.js';
 import { overall } from '../../api/src/health/health.port.js';
 import type { ApiRuntime } from '../../api/src/runtime.tokens.js';
+import { startEngineClock } from '../../engine/src/engine-clock.js';
 import { EngineRunner } from '../../engine/src/engine-runner.js';
 import type { PriceFeed } from '../../price-feed/src/price-feed.port.js';
 import { SimulatedPriceFeed } from '../../price-feed/src/simulated-price-feed.js';
@@ -47,6 +48,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
   const engine = new EngineRunner(events, prices, { priceStaleMs: config.priceStaleMs, logger: createLogger('engine') });
   await engine.load();
   bus.start(engine.handle);
+  const stopClock = startEngineClock(bus);
 
   const feed = feedFor(config);
   await feed?.start((tick) => bus.submit({ command: { type: 'ApplyTick', commandId: randomUUID(), tick }, correlationId: 'price-feed' }));
@@ -71,6 +73,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
       },
     },
     async stop() {
+      stopClock();
       await feed?.stop();
       await bus.stop();
       await projector.stop();

@@ -32,6 +32,7 @@ export const RESULT_CODES = {
   TRADE_RETCODE_INVALID_CLOSE_VOLUME: 10038,
   TRADE_RETCODE_CLOSE_ORDER_EXIST: 10039,
   TRADE_RETCODE_LIMIT_POSITIONS: 10040,
+  TRADE_RETCODE_HEDGE_PROHIBITED: 10046,
 } as const;
 
 export type ResultCode = keyof typeof RESULT_CODES;
@@ -53,6 +54,9 @@ const MESSAGES: Partial<Record<ResultCode, string>> = {
   TRADE_RETCODE_NO_CHANGES: 'No changes in request',
   TRADE_RETCODE_POSITION_CLOSED: 'Position with the specified identifier has already been closed',
   TRADE_RETCODE_INVALID_CLOSE_VOLUME: 'A close volume exceeds the current position volume',
+  TRADE_RETCODE_INVALID_EXPIRATION: 'Invalid order expiration date in the request',
+  TRADE_RETCODE_HEDGE_PROHIBITED: 'Opening of an opposite position is prohibited',
+  TRADE_RETCODE_CANCEL: 'Request canceled by trader',
 };
 
 export function resultCodeNumber(code: ResultCode): number {

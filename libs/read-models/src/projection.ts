@@ -50,8 +50,56 @@ function projectDomainEvent(event: DomainEvent, position: number): ReadModelOp[]
       return projectOpen(event.data);
     case 'PositionClosed':
       return projectClose(event.data, position);
+    case 'BalanceWrittenOff':
+      return [{ op: 'setBalance', accountId: event.data.accountId, balance: event.data.balance }];
+    case 'AccountGroupChanged':
+      return [{ op: 'setAccountGroup', accountId: event.data.accountId, group: event.data.group, leverage: event.data.leverage }];
+    case 'GroupDefined': {
+      const { name, leverage, maxLeverage, marginCallPercent, stopOutPercent, commissionPerLot, symbols, hedging } = event.data;
+      return [{ op: 'putGroup', group: { name, leverage, maxLeverage, marginCallPercent, stopOutPercent, commissionPerLot, symbols, hedging } }];
+    }
+    case 'PositionModified':
+      return [{ op: 'setOpenOrderLevels', orderId: event.data.orderId, takeProfit: event.data.takeProfit, stopLoss: event.data.stopLoss }];
+    case 'OrderPlaced': {
+      const d = event.data;
+      const order = {
+        orderId: d.orderId,
+        accountId: d.accountId,
+        symbol: d.symbol,
+        orderType: d.orderType,
+        side: d.side,
+        volume: d.volume,
+        price: d.price,
+        stopLimitPrice: d.stopLimitPrice,
+        leverage: d.leverage,
+        takeProfit: d.takeProfit,
+        stopLoss: d.stopLoss,
+        expiration: d.expiration,
+        placedAt: d.placedAt,
+        clientId: d.clientId,
+        comment: d.comment,
+        magic: d.magic,
+      };
+      return [{ op: 'putPendingOrder', order }];
+    }
+    case 'OrderModified': {
+      const { orderId, price, stopLimitPrice, takeProfit, stopLoss, expiration } = event.data;
+      return [{ op: 'patchPendingOrder', orderId, changes: { price, stopLimitPrice, takeProfit, stopLoss, expiration } }];
+    }
+    case 'OrderActivated':
+      return [
+        {
+          op: 'patchPendingOrder',
+          orderId: event.data.orderId,
+          changes: { orderType: event.data.orderType, price: event.data.price, stopLimitPrice: null },
+        },
+      ];
+    case 'OrderCancelled':
+      return [{ op: 'deletePendingOrder', orderId: event.data.orderId }];
     case 'TradeRejected':
-      // Kept in the log for the audit trail; no read model shows it.
+    case 'MarginCallTriggered':
+    case 'MarginCallCleared':
+      // Kept in the log for the audit trail; no read model shows them.
       return [];
     default: {
       const unknown: never = event;
@@ -76,10 +124,16 @@ function projectOpen(data: PositionOpened['data']): ReadModelOp[] {
     openTime: data.openTime,
     clientId: data.clientId,
     comment: data.comment,
+    orderType: data.orderType,
+    commission: data.commission,
+    magic: data.magic,
   };
   return [
+    // A pending order that fills becomes the position with the same id.
+    ...(data.orderType === 'MARKET' ? [] : [{ op: 'deletePendingOrder' as const, orderId: data.orderId }]),
     { op: 'putOpenOrder', order },
     { op: 'addMargin', accountId: data.accountId, delta: data.margin },
+    { op: 'setBalance', accountId: data.accountId, balance: data.balance },
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { ReadModelOp } from './read-model.ops.js';
-import type { AccountView, ClosedOrderView, OpenOrderView, UserView } from './views.js';
+import type { AccountView, ClosedOrderView, GroupView, OpenOrderView, PendingOrderView, UserView } from './views.js';
 
 export interface ReadModelReader {
   userByEmail(email: string): Promise<UserView | undefined>;
@@ -11,6 +11,11 @@ export interface ReadModelReader {
   openOrder(orderId: number): Promise<OpenOrderView | undefined>;
   /** Newest first. */
   closedOrders(accountId: number, limit?: number): Promise<ClosedOrderView[]>;
+  /** Pending orders of an account, oldest first. */
+  pendingOrders(accountId: number): Promise<PendingOrderView[]>;
+  pendingOrder(orderId: number): Promise<PendingOrderView | undefined>;
+  groups(): Promise<GroupView[]>;
+  group(name: string): Promise<GroupView | undefined>;
 }
 
 export interface ReadModelStore extends ReadModelReader {

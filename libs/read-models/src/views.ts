@@ -1,4 +1,4 @@
-import type { CloseReason, Side } from '../../domain/src/index.js';
+import type { CloseReason, ExpirationType, PendingOrderType, Side } from '../../domain/src/index.js';
 
 /** Read-model documents: what GETs answer from. Money, prices and volumes are decimal strings. */
 export interface UserView {
@@ -35,6 +35,41 @@ export interface OpenOrderView {
   openTime: string;
   clientId: string | null;
   comment: string | null;
+  /** MARKET, or the pending order type that filled. */
+  orderType?: string;
+  commission?: string;
+  magic?: number | null;
+}
+
+/** A pending order waiting for its entry. */
+export interface PendingOrderView {
+  orderId: number;
+  accountId: number;
+  symbol: string;
+  orderType: PendingOrderType;
+  side: Side;
+  volume: string;
+  price: string;
+  stopLimitPrice: string | null;
+  leverage: number;
+  takeProfit: string | null;
+  stopLoss: string | null;
+  expiration: { type: ExpirationType; at: string | null };
+  placedAt: string;
+  clientId: string | null;
+  comment: string | null;
+  magic: number | null;
+}
+
+export interface GroupView {
+  name: string;
+  leverage: number;
+  maxLeverage: number;
+  marginCallPercent: string;
+  stopOutPercent: string;
+  commissionPerLot: string;
+  symbols: string[] | null;
+  hedging: boolean;
 }
 
 export interface ClosedOrderView {

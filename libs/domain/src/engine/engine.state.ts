@@ -1,16 +1,35 @@
 import type { Instrument } from '../instruments/instrument.js';
-import type { Fixed } from '../money/fixed.js';
+import { parseFixed, type Fixed } from '../money/fixed.js';
 import type { Side } from '../pricing/pricing.js';
+import { IndexedHeap } from '../triggers/indexed-heap.js';
 import { TriggerIndex } from '../triggers/trigger-index.js';
+import type { PendingOrderType } from './events/index.js';
 
 export interface Group {
   name: string;
+  /** Leverage of accounts opened in the group. */
   leverage: number;
-  marginCallPercent: number;
-  stopOutPercent: number;
+  /** Largest per-order leverage allowed. */
+  maxLeverage: number;
+  marginCallPercent: Fixed;
+  stopOutPercent: Fixed;
+  commissionPerLot: Fixed;
+  /** Tradable symbols; null for every instrument. */
+  symbols: ReadonlySet<string> | null;
+  hedging: boolean;
 }
 
-export const DEFAULT_GROUP: Group = { name: 'demo', leverage: 100, marginCallPercent: 100, stopOutPercent: 50 };
+/** Group `demo` exists from the start: 1:100, margin call 100 %, stop-out 50 %, no commission. */
+export const DEFAULT_GROUP: Group = {
+  name: 'demo',
+  leverage: 100,
+  maxLeverage: 1000,
+  marginCallPercent: parseFixed('100'),
+  stopOutPercent: parseFixed('50'),
+  commissionPerLot: 0n,
+  symbols: null,
+  hedging: true,
+};
 
 export interface UserState {
   userId: number;
@@ -29,6 +48,9 @@ export interface AccountState {
   /** Sum of the margin held by open positions. */
   margin: Fixed;
   positionIds: Set<number>;
+  orderIds: Set<number>;
+  /** A margin call was recorded and the level has not recovered since. */
+  marginCall: boolean;
 }
 
 export interface PositionState {
@@ -43,6 +65,24 @@ export interface PositionState {
   takeProfit: Fixed | null;
   stopLoss: Fixed | null;
   openTime: string;
+}
+
+export interface PendingOrderState {
+  orderId: number;
+  accountId: number;
+  instrument: Instrument;
+  orderType: PendingOrderType;
+  side: Side;
+  volume: Fixed;
+  price: Fixed;
+  stopLimitPrice: Fixed | null;
+  leverage: number;
+  takeProfit: Fixed | null;
+  stopLoss: Fixed | null;
+  expiresAt: number | null;
+  clientId: string | null;
+  comment: string | null;
+  magic: number | null;
 }
 
 /** How ids are handed out: an engine shard owns every id ≡ shard (mod shards). */
@@ -62,8 +102,14 @@ export interface EngineState {
   usersByEmail: Map<string, number>;
   accounts: Map<number, AccountState>;
   positions: Map<number, PositionState>;
+  orders: Map<number, PendingOrderState>;
   groups: Map<string, Group>;
+  /** TP/SL levels of positions and entry prices of pending orders, per symbol. */
   triggers: TriggerIndex;
+  /** Pending orders by expiry time (epoch ms). */
+  expiries: IndexedHeap;
+  /** symbol → account → open positions on it: whose equity a tick can move. */
+  exposure: Map<string, Map<number, number>>;
   lastIds: { user: number; account: number; order: number };
   idSpace: IdSpace;
 }
@@ -74,8 +120,11 @@ export function initialState(idSpace: IdSpace = { shard: 0, shards: 1 }): Engine
     usersByEmail: new Map(),
     accounts: new Map(),
     positions: new Map(),
+    orders: new Map(),
     groups: new Map([[DEFAULT_GROUP.name, DEFAULT_GROUP]]),
     triggers: new TriggerIndex(),
+    expiries: new IndexedHeap(),
+    exposure: new Map(),
     lastIds: { user: ID_BASE.user, account: ID_BASE.account, order: ID_BASE.order },
     idSpace,
   };
@@ -88,6 +137,10 @@ export function nextId(state: EngineState, kind: keyof EngineState['lastIds']): 
   const offset = (((id - shard) % shards) + shards) % shards;
   if (offset !== 0) id += shards - offset;
   return id;
+}
+
+export function groupOf(state: EngineState, account: AccountState): Group {
+  return state.groups.get(account.group) ?? DEFAULT_GROUP;
 }
 
 export function normalizeEmail(email: string): string {

@@ -4,6 +4,9 @@ import { IndexedHeap } from './indexed-heap.js';
 
 export type TriggerKind = 'TAKE_PROFIT' | 'STOP_LOSS';
 
+/** How a pending order's entry is reached: buy orders watch the ask, sell orders the bid. */
+export type EntryTrigger = 'BUY_LIMIT' | 'BUY_STOP' | 'SELL_LIMIT' | 'SELL_STOP';
+
 export interface FiredTrigger {
   orderId: number;
   kind: TriggerKind;
@@ -23,9 +26,35 @@ class SymbolTriggers {
   readonly buyStopLoss = new IndexedHeap(); // key −SL, fires when −SL ≤ −bid
   readonly sellTakeProfit = new IndexedHeap(); // key −TP, fires when −TP ≤ −ask
   readonly sellStopLoss = new IndexedHeap(); // key SL, fires when SL ≤ ask
+  readonly buyLimit = new IndexedHeap(); // key −price, fires when ask ≤ price
+  readonly buyStop = new IndexedHeap(); // key price, fires when ask ≥ price
+  readonly sellLimit = new IndexedHeap(); // key price, fires when bid ≥ price
+  readonly sellStop = new IndexedHeap(); // key −price, fires when bid ≤ price
 
   get size(): number {
-    return this.buyTakeProfit.size + this.buyStopLoss.size + this.sellTakeProfit.size + this.sellStopLoss.size;
+    return (
+      this.buyTakeProfit.size +
+      this.buyStopLoss.size +
+      this.sellTakeProfit.size +
+      this.sellStopLoss.size +
+      this.buyLimit.size +
+      this.buyStop.size +
+      this.sellLimit.size +
+      this.sellStop.size
+    );
+  }
+
+  entryHeap(trigger: EntryTrigger): [IndexedHeap, 1 | -1] {
+    switch (trigger) {
+      case 'BUY_LIMIT':
+        return [this.buyLimit, -1];
+      case 'BUY_STOP':
+        return [this.buyStop, 1];
+      case 'SELL_LIMIT':
+        return [this.sellLimit, 1];
+      case 'SELL_STOP':
+        return [this.sellStop, -1];
+    }
   }
 }
 
@@ -52,6 +81,25 @@ export class TriggerIndex {
     t.sellStopLoss.delete(orderId);
   }
 
+  /** Arms (or moves) a pending order's entry price. */
+  armEntry(symbol: string, orderId: number, trigger: EntryTrigger, price: Fixed): void {
+    const t = this.forSymbol(symbol);
+    for (const kind of ['BUY_LIMIT', 'BUY_STOP', 'SELL_LIMIT', 'SELL_STOP'] as const) {
+      if (kind !== trigger) t.entryHeap(kind)[0].delete(orderId);
+    }
+    const [heap, sign] = t.entryHeap(trigger);
+    heap.set(orderId, sign * Number(price));
+  }
+
+  disarmEntry(symbol: string, orderId: number): void {
+    const t = this.symbols.get(symbol);
+    if (!t) return;
+    t.buyLimit.delete(orderId);
+    t.buyStop.delete(orderId);
+    t.sellLimit.delete(orderId);
+    t.sellStop.delete(orderId);
+  }
+
   /** Positions whose level this quote reaches, in ascending order id (a deterministic order). */
   fired(symbol: string, bid: Fixed, ask: Fixed): FiredTrigger[] {
     const t = this.symbols.get(symbol);
@@ -64,6 +112,20 @@ export class TriggerIndex {
     for (const orderId of t.sellTakeProfit.atMost(-a)) fired.push({ orderId, kind: 'TAKE_PROFIT' });
     for (const orderId of t.sellStopLoss.atMost(a)) fired.push({ orderId, kind: 'STOP_LOSS' });
     return fired.sort((x, y) => x.orderId - y.orderId);
+  }
+
+  /** Pending orders whose entry this quote reaches, in ascending order id. */
+  entries(symbol: string, bid: Fixed, ask: Fixed): number[] {
+    const t = this.symbols.get(symbol);
+    if (!t) return [];
+    const b = Number(bid);
+    const a = Number(ask);
+    const ids: number[] = [];
+    t.buyLimit.atMost(-a, ids);
+    t.buyStop.atMost(a, ids);
+    t.sellLimit.atMost(b, ids);
+    t.sellStop.atMost(-b, ids);
+    return ids.sort((x, y) => x - y);
   }
 
   size(symbol?: string): number {

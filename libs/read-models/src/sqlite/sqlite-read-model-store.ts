@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { fixedToString, normalizeEmail, parseFixed } from '../../../domain/src/index.js';
 import type { ReadModelStore } from '../read-model-store.port.js';
 import type { ReadModelOp } from '../read-model.ops.js';
-import type { AccountView, ClosedOrderView, OpenOrderView, UserView } from '../views.js';
+import type { AccountView, ClosedOrderView, GroupView, OpenOrderView, PendingOrderView, UserView } from '../views.js';
 
 /**
  * An op targets a document that is not there: the read model and the log disagree. Thrown inside the
@@ -48,6 +48,16 @@ const SCHEMA = `
     doc        TEXT    NOT NULL
   );
   CREATE INDEX IF NOT EXISTS closed_orders_by_account ON closed_orders (account_id, close_time DESC, position DESC);
+  CREATE TABLE IF NOT EXISTS pending_orders (
+    order_id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS pending_orders_by_account ON pending_orders (account_id, order_id);
+  CREATE TABLE IF NOT EXISTS groups (
+    name TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS checkpoint (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
     position INTEGER NOT NULL
@@ -107,7 +117,16 @@ export class SqliteReadModelStore implements ReadModelStore {
           'SELECT doc FROM closed_orders WHERE account_id = ? ORDER BY close_time DESC, position DESC LIMIT ?',
         )
         .pluck(),
-      clear: ['users', 'accounts', 'open_orders', 'closed_orders', 'checkpoint'].map((table) =>
+      putPendingOrder: db.prepare<[number, number, string]>(
+        'INSERT OR REPLACE INTO pending_orders (order_id, account_id, doc) VALUES (?, ?, ?)',
+      ),
+      pendingOrder: db.prepare<[number], string>('SELECT doc FROM pending_orders WHERE order_id = ?').pluck(),
+      pendingOrders: db.prepare<[number], string>('SELECT doc FROM pending_orders WHERE account_id = ? ORDER BY order_id').pluck(),
+      deletePendingOrder: db.prepare<[number]>('DELETE FROM pending_orders WHERE order_id = ?'),
+      putGroup: db.prepare<[string, string]>('INSERT OR REPLACE INTO groups (name, doc) VALUES (?, ?)'),
+      group: db.prepare<[string], string>('SELECT doc FROM groups WHERE name = ?').pluck(),
+      groups: db.prepare<[], string>('SELECT doc FROM groups ORDER BY name').pluck(),
+      clear: ['users', 'accounts', 'open_orders', 'closed_orders', 'pending_orders', 'groups', 'checkpoint'].map((table) =>
         db.prepare(`DELETE FROM ${table}`),
       ),
     };
@@ -168,6 +187,22 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.sql.closedOrders.all(accountId, limit ?? -1).map((doc) => JSON.parse(doc) as ClosedOrderView);
   }
 
+  async pendingOrders(accountId: number): Promise<PendingOrderView[]> {
+    return this.sql.pendingOrders.all(accountId).map((doc) => JSON.parse(doc) as PendingOrderView);
+  }
+
+  async pendingOrder(orderId: number): Promise<PendingOrderView | undefined> {
+    return parse(this.sql.pendingOrder.get(orderId));
+  }
+
+  async groups(): Promise<GroupView[]> {
+    return this.sql.groups.all().map((doc) => JSON.parse(doc) as GroupView);
+  }
+
+  async group(name: string): Promise<GroupView | undefined> {
+    return parse(this.sql.group.get(name));
+  }
+
   private currentCheckpoint(): number {
     return this.sql.checkpoint.get() ?? 0;
   }
@@ -209,6 +244,32 @@ export class SqliteReadModelStore implements ReadModelStore {
         this.sql.addClosedOrder.run(order.orderId, order.accountId, order.closeTime, order.position, JSON.stringify(order));
         return;
       }
+      case 'setOpenOrderLevels': {
+        const order = parse<OpenOrderView>(this.sql.openOrder.get(op.orderId));
+        if (!order) throw new ReadModelInconsistencyError(op.op, `open order ${op.orderId}`);
+        this.sql.updateOpenOrder.run(JSON.stringify({ ...order, takeProfit: op.takeProfit, stopLoss: op.stopLoss }), op.orderId);
+        return;
+      }
+      case 'putPendingOrder':
+        this.sql.putPendingOrder.run(op.order.orderId, op.order.accountId, JSON.stringify(op.order));
+        return;
+      case 'patchPendingOrder': {
+        const order = parse<PendingOrderView>(this.sql.pendingOrder.get(op.orderId));
+        if (!order) throw new ReadModelInconsistencyError(op.op, `pending order ${op.orderId}`);
+        this.sql.putPendingOrder.run(order.orderId, order.accountId, JSON.stringify({ ...order, ...op.changes }));
+        return;
+      }
+      case 'deletePendingOrder':
+        if (this.sql.deletePendingOrder.run(op.orderId).changes === 0) {
+          throw new ReadModelInconsistencyError(op.op, `pending order ${op.orderId}`);
+        }
+        return;
+      case 'putGroup':
+        this.sql.putGroup.run(op.group.name, JSON.stringify(op.group));
+        return;
+      case 'setAccountGroup':
+        this.updateAccount(op, op.accountId, (account) => ({ ...account, group: op.group, leverage: op.leverage }));
+        return;
       default: {
         const unknown: never = op;
         throw new Error(`Unknown read-model op ${JSON.stringify(unknown)}`);

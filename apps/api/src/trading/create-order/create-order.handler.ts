@@ -1,7 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
+  divInt,
   fixedFromNumber,
+  mul,
   fixedToString,
   InvalidDecimalError,
   openPriceFor,
@@ -36,10 +38,13 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand, E
     const account = await this.accounts.resolve(principal, body.accountId);
     // Slippage is a percentage of the price this API quoted when the request arrived.
     const quote = this.prices.quote(body.symbol);
-    const slippage =
-      body.slippage !== undefined && body.slippage !== null && quote
-        ? { quotedPrice: fixedToString(openPriceFor(body.type, quote)), maxPercent: decimal(body.slippage, 'slippage')! }
-        : null;
+    let slippage: { quotedPrice: string; maxDeviation: string } | null = null;
+    if (body.slippage !== undefined && body.slippage !== null && quote) {
+      const quoted = openPriceFor(body.type, quote);
+      // percent of the quoted price → the largest price distance accepted (exact, rounded half-up at 1e-8)
+      const maxDeviation = divInt(mul(quoted, fixedFromNumber(body.slippage)), 100);
+      slippage = { quotedPrice: fixedToString(quoted), maxDeviation: fixedToString(maxDeviation) };
+    }
     return this.gateway.execute(
       {
         type: 'PlaceOrder',
@@ -55,6 +60,7 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand, E
         slippage,
         clientId: body.clientId ?? null,
         comment: body.comment ?? null,
+        magic: null,
         deadline: this.gateway.deadline(receivedAt),
       },
       correlationId,

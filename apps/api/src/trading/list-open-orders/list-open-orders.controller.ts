@@ -18,9 +18,11 @@ export class ListOpenOrdersController {
 
   /** Seed 002: open positions with live price and floating profit. */
   @Get(['open', 'orders'])
-  async list(@CurrentUser() user: Principal, @Query('accountId') accountId?: string) {
+  async list(@CurrentUser() user: Principal, @Query('accountId') accountId?: string, @Query('clientId') clientId?: string) {
     const account = await this.accounts.resolve(user, accountId);
     const orders = await this.readModels.openOrders(account.accountId);
-    return { message: orders.map((order) => openOrderRow(order, this.prices)) };
+    // `clientId` finds the order a client tagged, e.g. to learn the fate of a request that timed out.
+    const wanted = clientId === undefined ? orders : orders.filter((o) => o.clientId === clientId);
+    return { message: wanted.map((order) => openOrderRow(order, this.prices)) };
   }
 }

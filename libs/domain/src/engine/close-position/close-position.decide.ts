@@ -1,48 +1,13 @@
-import { div, fixedToString, isFixedText, mul, parseFixed, roundMoney, ZERO, type Fixed } from '../../money/fixed.js';
+import { isFixedText, parseFixed, ZERO } from '../../money/fixed.js';
 import { closePriceFor, profitInAccountCurrency, type Quote } from '../../pricing/pricing.js';
 import type { ResultCode } from '../../result-codes.js';
-import { done, freshQuote, iso, ownedAccount, quoteUsed, refuse, reject, type DecideContext, type Decision, type RejectReason } from '../decision.js';
-import type { EngineState, PositionState } from '../engine.state.js';
-import type { CloseReason, PositionClosed } from '../events/index.js';
+import { done, freshQuote, ownedAccount, refuse, reject, type DecideContext, type Decision, type RejectReason } from '../decision.js';
+import type { EngineState } from '../engine.state.js';
+import type { CloseReason } from '../events/index.js';
+import { closedEvent, writeOffIfNegative } from '../position-closing.js';
 import type { ClosePosition } from './close-position.command.js';
 
-export function closedEvent(
-  position: PositionState,
-  volume: Fixed,
-  closePrice: Fixed,
-  profit: Fixed,
-  balanceAfter: Fixed,
-  reason: CloseReason,
-  quote: Quote,
-  now: number,
-): PositionClosed {
-  const remaining = position.volume - volume;
-  const released = remaining === ZERO ? position.margin : roundMoney(div(mul(position.margin, volume), position.volume));
-  return {
-    type: 'PositionClosed',
-    data: {
-      accountId: position.accountId,
-      orderId: position.orderId,
-      symbol: position.instrument.symbol,
-      side: position.side,
-      volume: fixedToString(volume),
-      remainingVolume: fixedToString(remaining),
-      openPrice: fixedToString(position.openPrice),
-      closePrice: fixedToString(closePrice),
-      leverage: position.leverage,
-      takeProfit: position.takeProfit === null ? null : fixedToString(position.takeProfit),
-      stopLoss: position.stopLoss === null ? null : fixedToString(position.stopLoss),
-      openTime: position.openTime,
-      closeTime: iso(now),
-      profit: fixedToString(profit),
-      marginReleased: fixedToString(released),
-      balance: fixedToString(balanceAfter),
-      reason,
-      quote: quoteUsed(quote),
-    },
-  };
-}
-
+/** Closes a position, or part of it, at the current close-side price. */
 export function closePosition(state: EngineState, command: ClosePosition, ctx: DecideContext): Decision {
   const position = state.positions.get(command.orderId);
   const account = position && ownedAccount(state, position.accountId, command.userId);
@@ -75,9 +40,11 @@ export function closePosition(state: EngineState, command: ClosePosition, ctx: D
   if (profit === undefined) return rejectWith('TRADE_RETCODE_PRICE_OFF', 'NO_CONVERSION_PRICE', quote);
 
   const reason: CloseReason = volume === position.volume ? 'MANUAL' : 'PARTIAL';
-  const event = closedEvent(position, volume, closePrice, profit, account.balance + profit, reason, quote, ctx.now);
+  const balance = account.balance + profit;
+  const event = closedEvent(position, volume, closePrice, profit, balance, reason, quote, ctx.now);
+  const left = account.positionIds.size - (reason === 'MANUAL' ? 1 : 0);
   return {
-    events: [event],
+    events: [event, ...writeOffIfNegative(account.accountId, balance, left, ctx.now)],
     outcome: done({
       accountId: account.accountId,
       orderId: position.orderId,

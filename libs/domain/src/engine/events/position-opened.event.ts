@@ -1,4 +1,5 @@
 import type { Side } from '../../pricing/pricing.js';
+import type { PendingOrderType } from './order-placed.event.js';
 
 /** The quote that priced a fill, trigger or rejection, so an auditor can see what the engine saw. */
 export interface QuoteUsed {
@@ -22,8 +23,15 @@ export interface PositionOpened {
     takeProfit: string | null;
     stopLoss: string | null;
     openTime: string;
+    /** MARKET, or the pending order that filled (the position keeps the order's id). */
+    orderType: 'MARKET' | PendingOrderType;
+    /** The group's commission for this volume, charged now. */
+    commission: string;
+    /** The balance after the commission. */
+    balance: string;
     quote: QuoteUsed;
     clientId: string | null;
     comment: string | null;
+    magic: number | null;
   };
 }

@@ -15,11 +15,13 @@ export interface PlaceOrder {
   stopLoss: string | null;
   /**
    * Price protection: the price the client was quoted when the request arrived and the largest
-   * move from it, in percent, that the client accepts.
+   * distance from it (a price difference) the client accepts. Each dialect converts its own unit
+   * (Exness: percent of the quote; MetaApi: points) into this distance.
    */
-  slippage: { quotedPrice: string; maxPercent: string } | null;
+  slippage: { quotedPrice: string; maxDeviation: string } | null;
   clientId: string | null;
   comment: string | null;
+  magic: number | null;
   /** Epoch ms after which the request must not be executed (the caller stopped waiting). */
   deadline: number;
 }

@@ -1,0 +1,6 @@
+export interface ChangeAccountGroup {
+  type: 'ChangeAccountGroup';
+  commandId: string;
+  accountId: number;
+  group: string;
+}
