@@ -23,6 +23,8 @@ export interface EngineRunnerOptions {
   clock?: () => number;
   /** How many command outcomes are remembered for answering redelivered commands. */
   commandMemory?: number;
+  /** Runs after a batch is in the log and before anyone is answered (e.g. publish the prices it applied). */
+  beforeReply?: () => Promise<void>;
   logger: Logger;
 }
 
@@ -149,6 +151,11 @@ export class EngineRunner {
         this.reply(replies, this.lastPosition);
         return;
       }
+    }
+    try {
+      await this.options.beforeReply?.();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'post-append hook failed; replying anyway');
     }
     for (const r of replies) {
       if (r.known === undefined && remembers(r.input.command)) {

@@ -19,6 +19,8 @@ export class Projector {
     private readonly readModels: ReadModelStore,
     private readonly onAdvance: (position: number) => void,
     private readonly logger: Logger,
+    /** Called with each stored batch, e.g. to relay it to other services. */
+    private readonly afterBatch?: (events: RecordedEvent[]) => Promise<void>,
   ) {}
 
   get error(): Error | undefined {
@@ -35,6 +37,7 @@ export class Projector {
     }
     const position = events[events.length - 1]!.position;
     await this.readModels.apply(ops, position);
+    await this.afterBatch?.(events);
     this.onAdvance(position);
   }
 

@@ -1,4 +1,4 @@
-import type { DomainEvent, PositionClosed, PositionOpened } from '../../domain/src/index.js';
+import type { DomainEvent, OrderPlaced, PositionClosed, PositionOpened } from '../../domain/src/index.js';
 import { project } from './projection.js';
 import type { ReadModelOp } from './read-model.ops.js';
 
@@ -22,6 +22,10 @@ const opened: PositionOpened = {
     quote,
     clientId: 'c-1',
     comment: null,
+    orderType: 'MARKET',
+    commission: '0', // demo group: no commission
+    balance: '10000', // the balance after the (zero) commission
+    magic: null,
   },
 };
 
@@ -119,12 +123,39 @@ describe('a balance changed', () => {
 });
 
 describe('a position opened', () => {
-  it('puts the open order without the quote and adds its margin to the account', () => {
-    const { quote: _quote, ...order } = opened.data;
+  it('puts the open order without the quote, adds its margin and sets the balance after the commission', () => {
+    const { quote: _quote, balance: _balance, ...order } = opened.data;
     expect(project(logged(opened))).toEqual([
       { op: 'putOpenOrder', order },
       { op: 'addMargin', accountId: 2, delta: '210.005' },
+      { op: 'setBalance', accountId: 2, balance: '10000' },
     ]);
+  });
+
+  it('from a pending order that filled: removes the pending order first, the position keeps its id, commission is booked', () => {
+    // 0.5 lot × 7 USD/lot = 3.50 commission; balance 10000 − 3.50 = 9996.50.
+    const filled: PositionOpened = {
+      type: 'PositionOpened',
+      data: { ...opened.data, orderType: 'BUY_LIMIT', commission: '3.5', balance: '9996.5', magic: 77 },
+    };
+    const { quote: _quote, balance: _balance, ...order } = filled.data;
+    expect(project(logged(filled))).toEqual([
+      { op: 'deletePendingOrder', orderId: 7 },
+      { op: 'putOpenOrder', order },
+      { op: 'addMargin', accountId: 2, delta: '210.005' },
+      { op: 'setBalance', accountId: 2, balance: '9996.5' },
+    ]);
+    expect(order).toMatchObject({ orderType: 'BUY_LIMIT', commission: '3.5', magic: 77 });
+  });
+});
+
+describe('a position modified', () => {
+  it('sets its new take profit and stop loss (a null removes a level)', () => {
+    const event: DomainEvent = {
+      type: 'PositionModified',
+      data: { accountId: 2, orderId: 7, takeProfit: '43500', stopLoss: null, modifiedAt: '2026-03-03T10:40:00.000Z' },
+    };
+    expect(project(logged(event))).toEqual([{ op: 'setOpenOrderLevels', orderId: 7, takeProfit: '43500', stopLoss: null }]);
   });
 });
 
@@ -172,9 +203,149 @@ describe('a trade rejected', () => {
   });
 });
 
+describe('a pending order placed', () => {
+  const placed: OrderPlaced = {
+    type: 'OrderPlaced',
+    data: {
+      accountId: 2,
+      orderId: 8,
+      symbol: 'BTCUSD',
+      orderType: 'BUY_STOP_LIMIT',
+      side: 'BUY',
+      volume: '0.5',
+      price: '43000',
+      stopLimitPrice: '42900',
+      leverage: 100,
+      takeProfit: '44000',
+      stopLoss: '42000',
+      expiration: { type: 'DAY', at: '2026-03-04T00:00:00.000Z' },
+      placedAt: '2026-03-03T10:30:00.000Z',
+      clientId: 'c-2',
+      comment: 'breakout',
+      magic: 5,
+    },
+  };
+
+  it('puts the pending order with every field of the event', () => {
+    expect(project(logged(placed))).toEqual([{ op: 'putPendingOrder', order: placed.data }]);
+  });
+
+  it('a modification patches its entry, levels and lifetime', () => {
+    const event: DomainEvent = {
+      type: 'OrderModified',
+      data: {
+        accountId: 2,
+        orderId: 8,
+        price: '43100',
+        stopLimitPrice: '43000',
+        takeProfit: null,
+        stopLoss: '42500',
+        expiration: { type: 'GTC', at: null },
+        modifiedAt: '2026-03-03T10:35:00.000Z',
+      },
+    };
+    expect(project(logged(event))).toEqual([
+      {
+        op: 'patchPendingOrder',
+        orderId: 8,
+        changes: { price: '43100', stopLimitPrice: '43000', takeProfit: null, stopLoss: '42500', expiration: { type: 'GTC', at: null } },
+      },
+    ]);
+  });
+
+  it('an activated stop-limit becomes a limit at its stop-limit price, with no stop-limit price left', () => {
+    const event: DomainEvent = {
+      type: 'OrderActivated',
+      data: {
+        accountId: 2,
+        orderId: 8,
+        orderType: 'BUY_LIMIT',
+        price: '42900',
+        activatedAt: '2026-03-03T10:45:00.000Z',
+        quote,
+      },
+    };
+    expect(project(logged(event))).toEqual([
+      { op: 'patchPendingOrder', orderId: 8, changes: { orderType: 'BUY_LIMIT', price: '42900', stopLimitPrice: null } },
+    ]);
+  });
+
+  it.each(['CANCELLED', 'EXPIRED', 'NO_MONEY'] as const)('a cancellation (%s) deletes it', (reason) => {
+    const event: DomainEvent = {
+      type: 'OrderCancelled',
+      data: { accountId: 2, orderId: 8, reason, cancelledAt: '2026-03-03T11:00:00.000Z', quote: null },
+    };
+    expect(project(logged(event))).toEqual([{ op: 'deletePendingOrder', orderId: 8 }]);
+  });
+});
+
+describe('groups', () => {
+  it('a group defined puts its conditions (without the definition time)', () => {
+    const event: DomainEvent = {
+      type: 'GroupDefined',
+      data: {
+        name: 'pro',
+        leverage: 200,
+        maxLeverage: 500,
+        marginCallPercent: '80',
+        stopOutPercent: '30',
+        commissionPerLot: '7',
+        symbols: ['BTCUSD', 'EURUSD'],
+        hedging: false,
+        definedAt: '2026-03-03T09:00:00.000Z',
+      },
+    };
+    expect(project(logged(event))).toEqual([
+      {
+        op: 'putGroup',
+        group: {
+          name: 'pro',
+          leverage: 200,
+          maxLeverage: 500,
+          marginCallPercent: '80',
+          stopOutPercent: '30',
+          commissionPerLot: '7',
+          symbols: ['BTCUSD', 'EURUSD'],
+          hedging: false,
+        },
+      },
+    ]);
+  });
+
+  it('an account moved into a group takes its name and leverage', () => {
+    const event: DomainEvent = {
+      type: 'AccountGroupChanged',
+      data: { accountId: 2, group: 'pro', leverage: 200, changedAt: '2026-03-03T09:05:00.000Z' },
+    };
+    expect(project(logged(event))).toEqual([{ op: 'setAccountGroup', accountId: 2, group: 'pro', leverage: 200 }]);
+  });
+});
+
+describe('negative balance protection', () => {
+  it('a write-off sets the balance it reports (0)', () => {
+    const event: DomainEvent = {
+      type: 'BalanceWrittenOff',
+      data: { accountId: 2, amount: '1234.56', balance: '0', at: '2026-03-03T11:00:00.000Z' },
+    };
+    expect(project(logged(event))).toEqual([{ op: 'setBalance', accountId: 2, balance: '0' }]);
+  });
+});
+
+describe('margin calls', () => {
+  it.each<DomainEvent>([
+    {
+      type: 'MarginCallTriggered',
+      data: { accountId: 2, marginLevel: '95.5', equity: '200.55', margin: '210', at: '2026-03-03T11:00:00.000Z' },
+    },
+    { type: 'MarginCallCleared', data: { accountId: 2, marginLevel: '150', at: '2026-03-03T11:01:00.000Z' } },
+  ])('$type changes no read model (audit trail only)', (event) => {
+    expect(project(logged(event))).toEqual([]);
+  });
+});
+
 describe('an event type this build does not know', () => {
   it('is skipped without ops', () => {
-    expect(project({ type: 'PositionModified', data: { orderId: 7 }, position: 90 })).toEqual([]);
+    expect(project({ type: 'PositionSwapCharged', data: { orderId: 7 }, position: 90 })).toEqual([]);
   });
 
   it('is not mistaken for a known type by an inherited property name', () => {

@@ -1,419 +1,93 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DomainEvent } from '../../../domain/src/index.js';
-import { project } from '../projection.js';
-import type { ReadModelOp } from '../read-model.ops.js';
-import type { AccountView, ClosedOrderView, OpenOrderView, UserView } from '../views.js';
-import { ReadModelInconsistencyError, SqliteReadModelStore } from './sqlite-read-model-store.js';
+import { describeReadModelStoreContract, seed } from '../read-model-store.contract.js';
+import { SqliteReadModelStore } from './sqlite-read-model-store.js';
 
-const user = (userId: number, email: string): UserView => ({
-  userId,
-  email,
-  passwordHash: `hash-${userId}`,
-  registeredAt: '2026-03-03T10:00:00.000Z',
-});
+/** A store in a fresh temporary directory, the file one level down so its parent must be created. */
+function sqliteStoreInTempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'read-models-'));
+  const file = join(dir, 'nested', 'read-models.sqlite');
+  let store = new SqliteReadModelStore(file);
+  return {
+    file,
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new SqliteReadModelStore(file);
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
-const account = (accountId: number, userId: number, openedAt = '2026-03-03T10:00:00.000Z'): AccountView => ({
-  accountId,
-  userId,
-  name: `Account ${accountId}`,
-  group: 'demo',
-  currency: 'USD',
-  leverage: 100,
-  balance: '0',
-  margin: '0',
-  openedAt,
-});
+describeReadModelStoreContract('SqliteReadModelStore', async () => sqliteStoreInTempDir());
 
-const openOrder = (orderId: number, accountId: number, volume = '1', margin = '420'): OpenOrderView => ({
-  orderId,
-  accountId,
-  symbol: 'BTCUSD',
-  side: 'BUY',
-  volume,
-  leverage: 100,
-  openPrice: '42000',
-  margin,
-  takeProfit: null,
-  stopLoss: null,
-  openTime: '2026-03-03T10:30:00.000Z',
-  clientId: null,
-  comment: null,
-});
+describe('a new SQLite read-model store', () => {
+  let fixture: ReturnType<typeof sqliteStoreInTempDir>;
 
-const closedOrder = (orderId: number, accountId: number, closeTime: string, position: number, volume = '1'): ClosedOrderView => ({
-  orderId,
-  accountId,
-  symbol: 'BTCUSD',
-  side: 'BUY',
-  volume,
-  leverage: 100,
-  openPrice: '42000',
-  closePrice: '42100',
-  takeProfit: null,
-  stopLoss: null,
-  openTime: '2026-03-03T10:30:00.000Z',
-  closeTime,
-  profit: '100',
-  reason: 'MANUAL',
-  position,
-});
+  beforeEach(() => {
+    fixture = sqliteStoreInTempDir();
+  });
 
-/** A registered user with one funded account: the state most tests start from. */
-const seed: ReadModelOp[] = [
-  { op: 'putUser', user: user(1, 'Ann@Example.com') },
-  { op: 'putAccount', account: account(2, 1) },
-  { op: 'setBalance', accountId: 2, balance: '10000' },
-];
+  afterEach(async () => {
+    await fixture.cleanup();
+  });
 
-let dir: string;
-let file: string;
-let store: SqliteReadModelStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'read-models-'));
-  file = join(dir, 'nested', 'read-models.sqlite');
-  store = new SqliteReadModelStore(file);
-});
-
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('a new store', () => {
-  it('creates its file, parent directory included, with checkpoint 0 and no documents', async () => {
-    expect(existsSync(file)).toBe(true);
-    expect(await store.checkpoint()).toBe(0);
-    expect(await store.user(1)).toBeUndefined();
-    expect(await store.userByEmail('ann@example.com')).toBeUndefined();
-    expect(await store.account(2)).toBeUndefined();
-    expect(await store.accountsOfUser(1)).toEqual([]);
-    expect(await store.openOrders(2)).toEqual([]);
-    expect(await store.openOrder(7)).toBeUndefined();
-    expect(await store.closedOrders(2)).toEqual([]);
+  it('creates its file, parent directory included', async () => {
+    expect(existsSync(fixture.file)).toBe(true);
+    expect(await fixture.store.checkpoint()).toBe(0);
   });
 });
 
-describe('a registered user with accounts', () => {
-  beforeEach(async () => {
-    await store.apply(seed, 1);
-    await store.apply([{ op: 'putUser', user: user(5, 'bob@example.com') }], 2);
-    await store.apply(
-      [
-        { op: 'putAccount', account: account(9, 1, '2026-03-03T12:00:00.000Z') },
-        { op: 'putAccount', account: account(4, 1, '2026-03-03T11:00:00.000Z') },
-        { op: 'putAccount', account: account(6, 5) },
-      ],
-      3,
-    );
+describe('an in-memory SQLite read-model store', () => {
+  let store: SqliteReadModelStore;
+
+  beforeEach(() => {
+    store = new SqliteReadModelStore(':memory:');
   });
 
-  it('finds the user by id', async () => {
-    expect(await store.user(1)).toEqual(user(1, 'Ann@Example.com'));
-  });
-
-  it('finds the user by email whatever its case and surrounding spaces', async () => {
-    expect(await store.userByEmail(' ANN@example.COM ')).toEqual(user(1, 'Ann@Example.com'));
-    expect(await store.userByEmail('nobody@example.com')).toBeUndefined();
-  });
-
-  it('finds an account by id with its balance', async () => {
-    expect(await store.account(2)).toEqual({ ...account(2, 1), balance: '10000' });
-  });
-
-  it("lists only the user's accounts, oldest first", async () => {
-    expect((await store.accountsOfUser(1)).map((a) => a.accountId)).toEqual([2, 4, 9]);
-    expect((await store.accountsOfUser(5)).map((a) => a.accountId)).toEqual([6]);
-    expect(await store.accountsOfUser(99)).toEqual([]);
-  });
-
-  it('reports the last applied position as its checkpoint', async () => {
-    expect(await store.checkpoint()).toBe(3);
-  });
-});
-
-describe('an account with open positions', () => {
-  beforeEach(async () => {
-    await store.apply(
-      [
-        ...seed,
-        { op: 'putAccount', account: account(3, 1) },
-        { op: 'putOpenOrder', order: openOrder(8, 2) },
-        { op: 'putOpenOrder', order: openOrder(7, 2, '0.3', '126') },
-        { op: 'putOpenOrder', order: openOrder(10, 3) },
-      ],
-      10,
-    );
-  });
-
-  it("lists the account's open orders only", async () => {
-    expect((await store.openOrders(2)).map((o) => o.orderId)).toEqual([7, 8]);
-    expect(await store.openOrders(3)).toEqual([openOrder(10, 3)]);
-  });
-
-  it('finds an open order by id', async () => {
-    expect(await store.openOrder(7)).toEqual(openOrder(7, 2, '0.3', '126'));
-    expect(await store.openOrder(99)).toBeUndefined();
-  });
-
-  it('reduces a partly closed order to its remaining volume and margin, exactly', async () => {
-    await store.apply([{ op: 'reduceOpenOrder', orderId: 7, remainingVolume: '0.1', marginReleased: '83.99999999' }], 11);
-    expect(await store.openOrder(7)).toMatchObject({ volume: '0.1', margin: '42.00000001' });
-  });
-
-  it('removes a fully closed order', async () => {
-    await store.apply([{ op: 'deleteOpenOrder', orderId: 8 }], 11);
-    expect(await store.openOrder(8)).toBeUndefined();
-    expect((await store.openOrders(2)).map((o) => o.orderId)).toEqual([7]);
-  });
-});
-
-describe('an account holding margin', () => {
-  beforeEach(async () => {
-    await store.apply(seed, 1);
-  });
-
-  it('adds margin in exact decimals (0.1 + 0.2 = 0.3)', async () => {
-    await store.apply(
-      [
-        { op: 'addMargin', accountId: 2, delta: '0.1' },
-        { op: 'addMargin', accountId: 2, delta: '0.2' },
-      ],
-      2,
-    );
-    expect((await store.account(2))?.margin).toBe('0.3');
-  });
-
-  it('returns to exactly 0 when every position released its margin', async () => {
-    await store.apply(
-      [
-        { op: 'addMargin', accountId: 2, delta: '1234.56789' },
-        { op: 'addMargin', accountId: 2, delta: '0.00000001' },
-        { op: 'addMargin', accountId: 2, delta: '-0.00000001' },
-        { op: 'addMargin', accountId: 2, delta: '-1234.56789' },
-      ],
-      2,
-    );
-    expect((await store.account(2))?.margin).toBe('0');
-  });
-});
-
-describe('an account with closed orders', () => {
-  beforeEach(async () => {
-    await store.apply(seed, 1);
-    await store.apply([{ op: 'addClosedOrder', order: closedOrder(7, 2, '2026-03-03T11:00:00.000Z', 20, '0.2') }], 20);
-    await store.apply([{ op: 'addClosedOrder', order: closedOrder(8, 2, '2026-03-03T12:00:00.000Z', 21) }], 21);
-    // Two closes in the same instant (a stop-out): the later log position is the newer one.
-    await store.apply([{ op: 'addClosedOrder', order: closedOrder(7, 2, '2026-03-03T13:00:00.000Z', 22, '0.3') }], 22);
-    await store.apply([{ op: 'addClosedOrder', order: closedOrder(9, 2, '2026-03-03T13:00:00.000Z', 23) }], 23);
-    await store.apply([{ op: 'addClosedOrder', order: closedOrder(11, 3, '2026-03-03T14:00:00.000Z', 24) }], 24);
-  });
-
-  it('lists them newest first by close time, then by log position', async () => {
-    expect((await store.closedOrders(2)).map((o) => o.position)).toEqual([23, 22, 21, 20]);
-  });
-
-  it('keeps each partial close of an order as its own row under the same orderId', async () => {
-    const partials = (await store.closedOrders(2)).filter((o) => o.orderId === 7);
-    expect(partials).toEqual([
-      closedOrder(7, 2, '2026-03-03T13:00:00.000Z', 22, '0.3'),
-      closedOrder(7, 2, '2026-03-03T11:00:00.000Z', 20, '0.2'),
-    ]);
-  });
-
-  it('returns only the newest ones up to the limit', async () => {
-    expect((await store.closedOrders(2, 2)).map((o) => o.position)).toEqual([23, 22]);
-  });
-
-  it("does not show another account's closes", async () => {
-    expect((await store.closedOrders(3)).map((o) => o.orderId)).toEqual([11]);
-  });
-});
-
-describe('a batch with an op the read model cannot apply', () => {
-  beforeEach(async () => {
-    await store.apply(seed, 1);
-  });
-
-  it.each<[string, ReadModelOp]>([
-    ['a balance for a missing account', { op: 'setBalance', accountId: 99, balance: '1' }],
-    ['margin for a missing account', { op: 'addMargin', accountId: 99, delta: '1' }],
-    ['reducing a missing order', { op: 'reduceOpenOrder', orderId: 99, remainingVolume: '1', marginReleased: '1' }],
-    ['deleting a missing order', { op: 'deleteOpenOrder', orderId: 99 }],
-  ])('rejects %s and applies nothing of the batch, checkpoint included', async (_name, failing) => {
-    const batch: ReadModelOp[] = [
-      { op: 'putUser', user: user(5, 'bob@example.com') },
-      { op: 'putAccount', account: account(6, 5) },
-      { op: 'setBalance', accountId: 2, balance: '5' },
-      { op: 'addMargin', accountId: 2, delta: '10' },
-      { op: 'putOpenOrder', order: openOrder(7, 2) },
-      { op: 'addClosedOrder', order: closedOrder(8, 2, '2026-03-03T11:00:00.000Z', 2) },
-      failing,
-    ];
-    await expect(store.apply(batch, 2)).rejects.toThrow(ReadModelInconsistencyError);
-
-    expect(await store.checkpoint()).toBe(1);
-    expect(await store.user(5)).toBeUndefined();
-    expect(await store.account(6)).toBeUndefined();
-    expect(await store.account(2)).toEqual({ ...account(2, 1), balance: '10000' });
-    expect(await store.openOrder(7)).toBeUndefined();
-    expect(await store.closedOrders(2)).toEqual([]);
-  });
-
-  it('accepts the same position again once the batch is fixed', async () => {
-    await expect(store.apply([{ op: 'setBalance', accountId: 99, balance: '1' }], 2)).rejects.toThrow();
-    await store.apply([{ op: 'setBalance', accountId: 2, balance: '5' }], 2);
-    expect(await store.checkpoint()).toBe(2);
-    expect((await store.account(2))?.balance).toBe('5');
-  });
-});
-
-describe('a store that already applied a position', () => {
-  beforeEach(async () => {
-    await store.apply([...seed, { op: 'addMargin', accountId: 2, delta: '100' }], 5);
-  });
-
-  it.each([5, 4, 1])('ignores a batch at position %i', async (position) => {
-    await store.apply(
-      [
-        { op: 'addMargin', accountId: 2, delta: '100' },
-        { op: 'addClosedOrder', order: closedOrder(7, 2, '2026-03-03T11:00:00.000Z', position) },
-        // Would throw if it ran: proves the batch is not even looked at.
-        { op: 'deleteOpenOrder', orderId: 99 },
-      ],
-      position,
-    );
-    expect(await store.checkpoint()).toBe(5);
-    expect((await store.account(2))?.margin).toBe('100');
-    expect(await store.closedOrders(2)).toEqual([]);
-  });
-
-  it('moves the checkpoint forward on a batch without ops', async () => {
-    await store.apply([], 6);
-    expect(await store.checkpoint()).toBe(6);
-  });
-});
-
-describe('a store closed and opened again on the same file', () => {
-  it('still has every document and its checkpoint', async () => {
-    await store.apply(
-      [
-        ...seed,
-        { op: 'addMargin', accountId: 2, delta: '0.1' },
-        { op: 'putOpenOrder', order: openOrder(7, 2) },
-        { op: 'addClosedOrder', order: closedOrder(8, 2, '2026-03-03T11:00:00.000Z', 3) },
-      ],
-      3,
-    );
+  afterEach(async () => {
     await store.close();
-
-    store = new SqliteReadModelStore(file);
-    expect(await store.checkpoint()).toBe(3);
-    expect(await store.userByEmail('ann@example.com')).toEqual(user(1, 'Ann@Example.com'));
-    expect(await store.account(2)).toEqual({ ...account(2, 1), balance: '10000', margin: '0.1' });
-    expect(await store.accountsOfUser(1)).toHaveLength(1);
-    expect(await store.openOrders(2)).toEqual([openOrder(7, 2)]);
-    expect(await store.closedOrders(2)).toEqual([closedOrder(8, 2, '2026-03-03T11:00:00.000Z', 3)]);
-  });
-});
-
-describe('a cleared store', () => {
-  beforeEach(async () => {
-    await store.apply(
-      [
-        ...seed,
-        { op: 'putOpenOrder', order: openOrder(7, 2) },
-        { op: 'addClosedOrder', order: closedOrder(8, 2, '2026-03-03T11:00:00.000Z', 3) },
-      ],
-      3,
-    );
-    await store.clear();
   });
 
-  it('has no documents and checkpoint 0', async () => {
-    expect(await store.checkpoint()).toBe(0);
-    expect(await store.user(1)).toBeUndefined();
-    expect(await store.userByEmail('ann@example.com')).toBeUndefined();
-    expect(await store.account(2)).toBeUndefined();
-    expect(await store.accountsOfUser(1)).toEqual([]);
-    expect(await store.openOrder(7)).toBeUndefined();
-    expect(await store.openOrders(2)).toEqual([]);
-    expect(await store.closedOrders(2)).toEqual([]);
-  });
-
-  it('accepts the log again from its first position', async () => {
+  it('applies and reads without touching the disk', async () => {
     await store.apply(seed, 1);
     expect(await store.checkpoint()).toBe(1);
     expect((await store.account(2))?.balance).toBe('10000');
   });
 });
 
-describe('a position opened, partly closed, then closed, as projected from the log', () => {
-  const quote = { bid: '42000', ask: '42001', time: '2026-03-03T10:30:00.000Z' };
-  const position = {
-    accountId: 2,
-    orderId: 7,
-    symbol: 'BTCUSD',
-    side: 'BUY' as const,
-    openPrice: '42001',
-    leverage: 100,
-    takeProfit: null,
-    stopLoss: null,
-    openTime: '2026-03-03T10:30:00.000Z',
-  };
-  const close = (volume: string, remainingVolume: string, closeTime: string, balance: string): DomainEvent => ({
-    type: 'PositionClosed',
-    data: {
-      ...position,
-      volume,
-      remainingVolume,
-      closePrice: '42100',
-      closeTime,
-      profit: '29.7',
-      marginReleased: '126.003',
-      balance,
-      reason: remainingVolume === '0' ? 'MANUAL' : 'PARTIAL',
-      quote,
-    },
-  });
-  const log: DomainEvent[] = [
-    { type: 'UserRegistered', data: { userId: 1, email: 'ann@example.com', passwordHash: 'h', registeredAt: quote.time } },
-    {
-      type: 'AccountOpened',
-      data: { accountId: 2, userId: 1, name: 'Main', group: 'demo', currency: 'USD', leverage: 100, openedAt: quote.time },
-    },
-    {
-      type: 'BalanceChanged',
-      data: { accountId: 2, kind: 'DEPOSIT', amount: '10000', balance: '10000', comment: '', changedAt: quote.time },
-    },
-    {
-      type: 'PositionOpened',
-      data: { ...position, volume: '0.6', margin: '252.006', quote, clientId: null, comment: null },
-    },
-    close('0.3', '0.3', '2026-03-03T11:00:00.000Z', '10029.7'),
-  ];
+describe('two SQLite stores on the same file', () => {
+  let fixture: ReturnType<typeof sqliteStoreInTempDir>;
+  let second: SqliteReadModelStore;
 
-  beforeEach(async () => {
-    for (const [index, event] of log.entries()) await store.apply(project({ ...event, position: index + 1 }), index + 1);
+  beforeEach(() => {
+    fixture = sqliteStoreInTempDir();
+    second = new SqliteReadModelStore(fixture.file);
   });
 
-  it('leaves the rest of the position open with the margin it still holds', async () => {
-    expect(await store.openOrder(7)).toMatchObject({ volume: '0.3', margin: '126.003' });
-    expect(await store.account(2)).toMatchObject({ balance: '10029.7', margin: '126.003' });
-    expect((await store.closedOrders(2)).map((o) => [o.orderId, o.volume, o.reason, o.position])).toEqual([
-      [7, '0.3', 'PARTIAL', 5],
-    ]);
+  afterEach(async () => {
+    await second.close();
+    await fixture.cleanup();
   });
 
-  it('ends with no open order, no margin and both closes in the history, newest first', async () => {
-    await store.apply(project({ ...close('0.3', '0', '2026-03-03T12:00:00.000Z', '10059.4'), position: 6 }), 6);
-    expect(await store.openOrders(2)).toEqual([]);
-    expect(await store.account(2)).toMatchObject({ balance: '10059.4', margin: '0' });
-    expect((await store.closedOrders(2)).map((o) => [o.orderId, o.volume, o.reason, o.position])).toEqual([
-      [7, '0.3', 'MANUAL', 6],
-      [7, '0.3', 'PARTIAL', 5],
-    ]);
+  it('each sees what the other committed', async () => {
+    await fixture.store.apply(seed, 1);
+    expect(await second.checkpoint()).toBe(1);
+    await second.apply([{ op: 'addMargin', accountId: 2, delta: '1.5' }], 2);
+    expect((await fixture.store.account(2))?.margin).toBe('1.5');
+  });
+
+  it('applies an old position only once, whichever store gets it', async () => {
+    await fixture.store.apply(seed, 1);
+    await fixture.store.apply([{ op: 'addMargin', accountId: 2, delta: '1' }], 2);
+    await second.apply([{ op: 'addMargin', accountId: 2, delta: '1' }], 2);
+    expect((await second.account(2))?.margin).toBe('1');
   });
 });

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { findInstrument, hasAtMostDigits, InvalidDecimalError, toFixed, type Quote } from '../../../../../libs/domain/src/index.js';
+import { findInstrument, hasAtMostDigits, InvalidDecimalError, toFixed, type PriceBoard, type Quote } from '../../../../../libs/domain/src/index.js';
 import { badRequest } from '../../common/api-errors.js';
 import { EngineGateway } from '../../common/engine-gateway.service.js';
+import { PRICES } from '../../runtime.tokens.js';
 import { AdminGuard } from '../admin.guard.js';
 
 const TICK_FIELDS = new Set(['symbol', 'bid', 'ask']);
@@ -38,7 +39,10 @@ function parseTick(raw: unknown, index: number, time: number): Quote {
 @Controller('api/v1/admin')
 @UseGuards(AdminGuard)
 export class ApplyTicksController {
-  constructor(private readonly gateway: EngineGateway) {}
+  constructor(
+    private readonly gateway: EngineGateway,
+    @Inject(PRICES) private readonly prices: PriceBoard,
+  ) {}
 
   /**
    * Feeds prices to the engine. Answers once the engine applied every tick (fills, TP/SL) and the
@@ -55,6 +59,8 @@ export class ApplyTicksController {
     const replies = await Promise.all(
       ticks.map((tick) => this.gateway.execute({ type: 'ApplyTick', commandId: randomUUID(), tick }, correlationId)),
     );
+    // The engines applied them: this instance shows them at once, whatever its price follower's delay.
+    for (const tick of ticks) this.prices.update(tick);
     return { applied: replies.length };
   }
 }

@@ -1,0 +1,104 @@
+import { Redis } from 'ioredis';
+import { parseFixed, PriceBoard } from '../../../../libs/domain/src/index.js';
+import { describeEventStore, openEventStore, type EventStore } from '../../../../libs/event-store/src/index.js';
+import { RedisEngineClient } from '../../../../libs/messaging/src/index.js';
+import { createLogger } from '../../../../libs/platform/src/logger.js';
+import { RedisReadModelStore } from '../../../../libs/read-models/src/redis/redis-read-model-store.js';
+import { ProjectionWatermark } from '../../../../libs/read-models/src/watermark/projection-watermark.js';
+import { pricesChannel, pricesKey } from '../../../engine/src/redis-price-publisher.js';
+import { checkpointChannel } from '../../../projector/src/channels.js';
+import type { AppConfig } from '../config/app-config.js';
+import { overall, type ComponentHealth } from '../health/health.port.js';
+import type { ApiRuntime } from '../runtime.tokens.js';
+
+const log = createLogger('distributed-runtime');
+
+/** How often an API instance re-reads the checkpoint and prices, in case a pub/sub message was missed. */
+const RESYNC_MS = 250;
+
+function decodeQuote(text: string) {
+  const q = JSON.parse(text) as { symbol: string; bid: string; ask: string; time: number };
+  return { symbol: q.symbol, bid: parseFixed(q.bid), ask: parseFixed(q.ask), time: q.time };
+}
+
+export interface DistributedApiRuntime extends ApiRuntime {
+  events: EventStore;
+  stop(): Promise<void>;
+}
+
+/**
+ * An API instance of the distributed deployment: commands go to the engines over Redis streams,
+ * reads come from the read models the projector keeps in Redis, and two followers keep this
+ * instance's view of the checkpoint (read-your-writes) and of the prices current.
+ */
+export async function startDistributedApi(config: AppConfig): Promise<DistributedApiRuntime> {
+  const redisUrl = config.redisUrl!;
+  const redis = new Redis(redisUrl);
+  const subscriber = new Redis(redisUrl);
+  const engine = new RedisEngineClient({ url: redisUrl, prefix: config.redisPrefix, shards: config.engineShards });
+  const readModels = new RedisReadModelStore(redis, `${config.redisPrefix}rm:`);
+  const events = openEventStore({ ...config, pollIntervalMs: 200 });
+  const watermark = new ProjectionWatermark();
+  const prices = new PriceBoard();
+
+  const resync = async () => {
+    watermark.advance(await readModels.checkpoint());
+    const all = await redis.hgetall(pricesKey(config.redisPrefix));
+    for (const text of Object.values(all)) {
+      const quote = decodeQuote(text);
+      if ((prices.quote(quote.symbol)?.time ?? 0) <= quote.time) prices.update(quote);
+    }
+  };
+  await resync();
+  await subscriber.subscribe(checkpointChannel(config.redisPrefix), pricesChannel(config.redisPrefix));
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === checkpointChannel(config.redisPrefix)) watermark.advance(Number(message));
+    else for (const text of JSON.parse(message) as string[]) prices.update(decodeQuote(text));
+  });
+  const timer = setInterval(() => void resync().catch((error: unknown) => log.warn({ err: error }, 'resync with Redis failed')), RESYNC_MS);
+  timer.unref();
+
+  return {
+    config,
+    engine,
+    readModels,
+    watermark,
+    prices,
+    events,
+    health: {
+      async check() {
+        const components: Record<string, ComponentHealth> = {};
+        try {
+          await redis.ping();
+          components.redis = { status: 'up' };
+        } catch (error) {
+          components.redis = { status: 'down', error: (error as Error).message };
+        }
+        let head = 0;
+        try {
+          head = await events.headPosition();
+          components.log = { status: 'up', store: describeEventStore(config), head };
+        } catch (error) {
+          components.log = { status: 'down', error: (error as Error).message };
+        }
+        for (let shard = 0; shard < config.engineShards; shard += 1) {
+          const beat = await redis.get(`${config.redisPrefix}engine:${shard}:heartbeat`).catch(() => null);
+          const parsed = beat ? (JSON.parse(beat) as { position: number; at: number }) : null;
+          components[`engine-${shard}`] = parsed
+            ? { status: 'up', position: parsed.position, lag: Math.max(0, head - parsed.position), lastSeenMs: Date.now() - parsed.at }
+            : { status: 'down', error: 'no heartbeat in the last 10 s: is the engine process running?' };
+        }
+        const checkpoint = watermark.current();
+        components.readModels = { status: 'up', checkpoint, lag: Math.max(0, head - checkpoint) };
+        return overall(components);
+      },
+    },
+    async stop() {
+      clearInterval(timer);
+      await engine.close();
+      subscriber.disconnect();
+      redis.disconnect();
+      await events.close();
+    },
+  };
+}

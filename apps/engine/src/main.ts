@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import { describeEventStore, openEventStore } from '../../../libs/event-store/src/index.js';
+import { RedisEngineClient, RedisEngineInputSource } from '../../../libs/messaging/src/index.js';
+import { createLogger } from '../../../libs/platform/src/logger.js';
+import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
+import { startEngineClock } from './engine-clock.js';
+import { EngineRunner } from './engine-runner.js';
+import { PublishingPriceBoard } from './redis-price-publisher.js';
+
+const log = createLogger('engine-main');
+
+/** Distributed mode: the single writer of one shard, fed by its Redis command stream and the tick stream. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.redisUrl) throw new ConfigError('The engine process needs REDIS_URL (distributed mode); for one process run `npm start`');
+  const { engineShard: shard, engineShards: shards } = config;
+  const redis = new Redis(config.redisUrl);
+  const store = openEventStore({ ...config, pollIntervalMs: 20 });
+  const prices = new PublishingPriceBoard(redis, config.redisPrefix);
+  const runner = new EngineRunner(store, prices, {
+    priceStaleMs: config.priceStaleMs,
+    idSpace: { shard, shards },
+    logger: createLogger('engine'),
+    beforeReply: () => prices.flush(),
+  });
+  await runner.load();
+  const input = new RedisEngineInputSource({ shard, url: config.redisUrl, prefix: config.redisPrefix, consumer: `engine-${shard}` });
+  input.start(runner.handle);
+  await input.ready;
+  // Clock inputs travel through the command streams, so they are ordered with the commands.
+  const clockClient = new RedisEngineClient({ url: config.redisUrl, prefix: config.redisPrefix, shards });
+  const stopClock = startEngineClock(clockClient);
+
+  const heartbeat = setInterval(() => {
+    const beat = JSON.stringify({ shard, position: runner.position, at: Date.now() });
+    void redis.set(`${config.redisPrefix}engine:${shard}:heartbeat`, beat, 'PX', 10_000).catch(() => undefined);
+  }, 1_000);
+  log.info({ shard, shards, log: describeEventStore(config), position: runner.position }, `engine shard ${shard}/${shards} running`);
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'engine stopping');
+    clearInterval(heartbeat);
+    stopClock();
+    await input.stop(5_000);
+    await clockClient.close();
+    await store.close();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, error instanceof ConfigError ? error.message : 'engine failed to start');
+  process.exit(1);
+});

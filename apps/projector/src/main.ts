@@ -1,0 +1,59 @@
+import { Redis } from 'ioredis';
+import { describeEventStore, openEventStore, type RecordedEvent } from '../../../libs/event-store/src/index.js';
+import { createLogger } from '../../../libs/platform/src/logger.js';
+import { RedisReadModelStore } from '../../../libs/read-models/src/redis/redis-read-model-store.js';
+import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
+import { checkpointChannel, eventsStream } from './channels.js';
+import { Projector } from './projector.js';
+
+const log = createLogger('projector-main');
+
+const RELAY_MAX_LEN = 100_000;
+
+/**
+ * Distributed mode: the single writer of the shared read models (in Redis). After each batch is
+ * stored it announces the new checkpoint (API instances wait on it for read-your-writes) and relays
+ * the batch to the events stream for any other consumer. The relay is at-least-once: a consumer
+ * deduplicates by `position`.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.redisUrl) throw new ConfigError('The projector process needs REDIS_URL (distributed mode); for one process run `npm start`');
+  const redis = new Redis(config.redisUrl);
+  const store = openEventStore({ ...config, pollIntervalMs: 10 });
+  // Its own connection: the store fences each batch with WATCH, which belongs to a connection.
+  const readModels = new RedisReadModelStore(config.redisUrl, `${config.redisPrefix}rm:`);
+
+  const relay = async (events: RecordedEvent[]) => {
+    const pipeline = redis.pipeline();
+    for (const e of events) {
+      pipeline.xadd(eventsStream(config.redisPrefix), 'MAXLEN', '~', RELAY_MAX_LEN, '*',
+        'position', String(e.position), 'stream', e.stream, 'type', e.type, 'data', JSON.stringify(e.data), 'metadata', JSON.stringify(e.metadata));
+    }
+    await pipeline.exec();
+  };
+  const projector = new Projector(
+    store,
+    readModels,
+    (position) => void redis.publish(checkpointChannel(config.redisPrefix), String(position)).catch(() => undefined),
+    createLogger('projector'),
+    relay,
+  );
+  await projector.start();
+  log.info({ log: describeEventStore(config), checkpoint: await readModels.checkpoint() }, 'projector running');
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'projector stopping');
+    await projector.stop();
+    await store.close();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, error instanceof ConfigError ? error.message : 'projector failed to start');
+  process.exit(1);
+});
