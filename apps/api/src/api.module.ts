@@ -15,6 +15,7 @@ import { SignupController } from './auth/signup/signup.controller.js';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TOKEN_TTL_SECONDS, TokenService } from './auth/token.service.js';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { EngineGateway } from './common/engine-gateway.service.js';
+import { DIALECTS } from './dialects/index.js';
 import { MarketController } from './market/market.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { APP_CONFIG, ENGINE, HEALTH, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
@@ -52,6 +53,7 @@ export class ApiModule {
         ChangeBalanceController,
         GroupsController,
         HealthController,
+        ...DIALECTS.flatMap((d) => d.controllers),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
@@ -67,6 +69,7 @@ export class ApiModule {
         AccountsService,
         AdminGuard,
         CreateOrderHandler,
+        ...DIALECTS.flatMap((d) => d.providers),
       ],
     };
   }

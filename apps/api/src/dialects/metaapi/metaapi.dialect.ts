@@ -1,0 +1,3 @@
+import type { Dialect } from '../dialect.js';
+
+export const METAAPI_DIALECT: Dialect = { name: 'metaapi', controllers: [], providers: [] };
