@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -9,6 +9,9 @@ import { AdminGuard } from './admin/admin.guard.js';
 import { ApplyTicksController } from './admin/apply-ticks/apply-ticks.controller.js';
 import { ChangeBalanceController } from './admin/change-balance/change-balance.controller.js';
 import { GroupsController } from './admin/groups/groups.controller.js';
+import { AuditAccessGuard } from './audit/audit-access.guard.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditService } from './audit/audit.service.js';
 import { CredentialsStrategy } from './auth/credentials.strategy.js';
 import { SigninController } from './auth/signin/signin.controller.js';
 import { SignupController } from './auth/signup/signup.controller.js';
@@ -18,7 +21,8 @@ import { EngineGateway } from './common/engine-gateway.service.js';
 import { DIALECTS } from './dialects/index.js';
 import { MarketController } from './market/market.controller.js';
 import { HealthController } from './health/health.controller.js';
-import { APP_CONFIG, ENGINE, HEALTH, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { APP_CONFIG, ENGINE, EVENTS, HEALTH, IDEMPOTENCY, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
 import { CloseOrderController } from './trading/close-order/close-order.controller.js';
 import { CreateOrderController } from './trading/create-order/create-order.controller.js';
 import { CreateOrderHandler } from './trading/create-order/create-order.handler.js';
@@ -52,6 +56,7 @@ export class ApiModule {
         ApplyTicksController,
         ChangeBalanceController,
         GroupsController,
+        AuditController,
         HealthController,
         ...DIALECTS.flatMap((d) => d.controllers),
       ],
@@ -62,12 +67,17 @@ export class ApiModule {
         { provide: WATERMARK, useValue: runtime.watermark },
         { provide: PRICES, useValue: runtime.prices },
         { provide: HEALTH, useValue: runtime.health },
+        { provide: EVENTS, useValue: runtime.events },
+        { provide: IDEMPOTENCY, useValue: runtime.idempotency },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         TokenService,
         CredentialsStrategy,
         EngineGateway,
         AccountsService,
         AdminGuard,
+        AuditAccessGuard,
+        AuditService,
         CreateOrderHandler,
         ...DIALECTS.flatMap((d) => d.providers),
       ],

@@ -8,9 +8,11 @@ import { SqliteReadModelStore } from '../../../libs/read-models/src/sqlite/sqlit
 import { ProjectionWatermark } from '../../../libs/read-models/src/watermark/projection-watermark.js';
 import type { AppConfig } from '../../api/src/config/app-config.js';
 import { overall } from '../../api/src/health/health.port.js';
+import { SqliteIdempotencyStore } from '../../api/src/idempotency/idempotency.store.js';
 import type { ApiRuntime } from '../../api/src/runtime.tokens.js';
 import { startEngineClock } from '../../engine/src/engine-clock.js';
 import { EngineRunner } from '../../engine/src/engine-runner.js';
+import { FileSnapshotStore, snapshotFileFor } from '../../engine/src/snapshots/snapshot-store.js';
 import type { PriceFeed } from '../../price-feed/src/price-feed.port.js';
 import { SimulatedPriceFeed } from '../../price-feed/src/simulated-price-feed.js';
 import { Projector } from '../../projector/src/projector.js';
@@ -41,11 +43,17 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
   const watermark = new ProjectionWatermark();
   const prices = new PriceBoard();
   const bus = new InProcessEngineBus();
+  const idempotency = new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
 
   const projector = new Projector(events, readModels, (p) => watermark.advance(p), createLogger('projector'));
   await projector.start();
 
-  const engine = new EngineRunner(events, prices, { priceStaleMs: config.priceStaleMs, logger: createLogger('engine') });
+  const engine = new EngineRunner(events, prices, {
+    priceStaleMs: config.priceStaleMs,
+    logger: createLogger('engine'),
+    snapshots: new FileSnapshotStore(snapshotFileFor(config.dataDir)),
+    snapshotEvery: config.snapshotEvery,
+  });
   await engine.load();
   bus.start(engine.handle);
   const stopClock = startEngineClock(bus);
@@ -60,6 +68,8 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
     readModels,
     watermark,
     prices,
+    events,
+    idempotency,
     health: {
       async check() {
         const head = await events.headPosition();
@@ -76,9 +86,12 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
       stopClock();
       await feed?.stop();
       await bus.stop();
+      // A clean shutdown leaves a snapshot at the head of the log: the next start folds nothing.
+      await engine.snapshot();
       await projector.stop();
       await events.close();
       await readModels.close();
+      await idempotency.close();
     },
   };
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EngineCommand } from '../../../../libs/domain/src/index.js';
 import type { EngineClient, EngineReply } from '../../../../libs/messaging/src/index.js';
 import type { ReadModelWatermark } from '../../../../libs/read-models/src/watermark/projection-watermark.js';
 import { createLogger } from '../../../../libs/platform/src/logger.js';
 import type { AppConfig } from '../config/app-config.js';
+import { nextCommandId } from '../idempotency/request-context.js';
 import { APP_CONFIG, ENGINE, WATERMARK } from '../runtime.tokens.js';
 
 /** How long a decided command may wait for the read models before it is answered anyway. */
@@ -24,8 +24,9 @@ export class EngineGateway {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Random, or derived from the request's Idempotency-Key so that a retry is the same command. */
   newCommandId(): string {
-    return randomUUID();
+    return nextCommandId();
   }
 
   /** The deadline a command carries: after it the engine refuses to execute it. */

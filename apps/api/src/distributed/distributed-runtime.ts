@@ -9,6 +9,7 @@ import { pricesChannel, pricesKey } from '../../../engine/src/redis-price-publis
 import { checkpointChannel } from '../../../projector/src/channels.js';
 import type { AppConfig } from '../config/app-config.js';
 import { overall, type ComponentHealth } from '../health/health.port.js';
+import { RedisIdempotencyStore } from '../idempotency/idempotency.store.js';
 import type { ApiRuntime } from '../runtime.tokens.js';
 
 const log = createLogger('distributed-runtime');
@@ -65,6 +66,7 @@ export async function startDistributedApi(config: AppConfig): Promise<Distribute
     watermark,
     prices,
     events,
+    idempotency: new RedisIdempotencyStore(redis, config.redisPrefix),
     health: {
       async check() {
         const components: Record<string, ComponentHealth> = {};

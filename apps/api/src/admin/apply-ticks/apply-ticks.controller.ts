@@ -57,7 +57,7 @@ export class ApplyTicksController {
     const ticks = list.map((raw, i) => parseTick(raw, i, time));
     const correlationId = randomUUID();
     const replies = await Promise.all(
-      ticks.map((tick) => this.gateway.execute({ type: 'ApplyTick', commandId: randomUUID(), tick }, correlationId)),
+      ticks.map((tick) => this.gateway.execute({ type: 'ApplyTick', commandId: this.gateway.newCommandId(), tick }, correlationId)),
     );
     // The engines applied them: this instance shows them at once, whatever its price follower's delay.
     for (const tick of ticks) this.prices.update(tick);

@@ -1,5 +1,4 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { fixedFromNumber, fixedToString } from '../../../../../libs/domain/src/index.js';
 import type { ReadModelReader } from '../../../../../libs/read-models/src/read-model-store.port.js';
 import { parseId } from '../../accounts/accounts.service.js';
@@ -25,7 +24,7 @@ export class ChangeBalanceController {
   async change(@Param('accountId') accountIdText: string, @Body(apiV1Body(['amount'])) body: ChangeBalanceDto) {
     const accountId = parseId(accountIdText);
     if (accountId === undefined) throw notFound('Account');
-    const commandId = randomUUID();
+    const commandId = this.gateway.newCommandId();
     const { outcome } = await this.gateway.execute(
       { type: 'ChangeBalance', commandId, accountId, amount: fixedToString(fixedFromNumber(body.amount)), comment: body.comment ?? '' },
       commandId,

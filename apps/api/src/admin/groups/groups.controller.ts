@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { fixedFromNumber, fixedToString } from '../../../../../libs/domain/src/index.js';
 import type { ReadModelReader } from '../../../../../libs/read-models/src/read-model-store.port.js';
 import { parseId } from '../../accounts/accounts.service.js';
@@ -22,7 +21,7 @@ export class GroupsController {
   @Post('groups')
   @HttpCode(HttpStatus.OK)
   async define(@Body(apiV1Body(['name', 'leverage', 'marginCall', 'stopOut'])) body: DefineGroupDto) {
-    const commandId = randomUUID();
+    const commandId = this.gateway.newCommandId();
     const { outcome } = await this.gateway.execute(
       {
         type: 'DefineGroup',
@@ -53,7 +52,7 @@ export class GroupsController {
   async move(@Param('accountId') accountIdText: string, @Body(apiV1Body(['group'])) body: ChangeAccountGroupDto) {
     const accountId = parseId(accountIdText);
     if (accountId === undefined) throw notFound('Account');
-    const commandId = randomUUID();
+    const commandId = this.gateway.newCommandId();
     const { outcome } = await this.gateway.execute({ type: 'ChangeAccountGroup', commandId, accountId, group: body.group }, commandId);
     if (outcome.reason === 'ACCOUNT_NOT_FOUND') throw notFound('Account');
     if (outcome.reason === 'GROUP_NOT_FOUND') throw notFound('Group');
