@@ -53,7 +53,7 @@ describe('a trader retrying requests with an Idempotency-Key', () => {
     const again = await create('restart-1');
     expect(again).toEqual(first);
     expect(await openCount()).toBe(before);
-  });
+  }, 30_000);
 
   it('keeps keys of different users apart', async () => {
     const other = await service().signup();

@@ -22,6 +22,8 @@ import { DIALECTS } from './dialects/index.js';
 import { MarketController } from './market/market.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { RateLimits } from './rate-limit/rate-limits.js';
+import { UserRateLimitInterceptor } from './rate-limit/user-rate-limit.interceptor.js';
 import { APP_CONFIG, ENGINE, EVENTS, HEALTH, IDEMPOTENCY, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
 import { CloseOrderController } from './trading/close-order/close-order.controller.js';
 import { CreateOrderController } from './trading/create-order/create-order.controller.js';
@@ -70,7 +72,10 @@ export class ApiModule {
         { provide: EVENTS, useValue: runtime.events },
         { provide: IDEMPOTENCY, useValue: runtime.idempotency },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        // Order matters: a request over its user's rate is refused before its idempotency key is claimed.
+        { provide: APP_INTERCEPTOR, useClass: UserRateLimitInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        RateLimits,
         TokenService,
         CredentialsStrategy,
         EngineGateway,

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Strategy } from 'passport-custom';
 import type { ReadModelReader } from '../../../../libs/read-models/src/read-model-store.port.js';
 import { ApiError } from '../common/api-errors.js';
+import { RateLimits } from '../rate-limit/rate-limits.js';
 import { READ_MODELS } from '../runtime.tokens.js';
 import { verifyPassword } from './password-hasher.js';
 import type { Principal } from './principal.js';
@@ -11,6 +12,7 @@ import { TokenService } from './token.service.js';
 
 interface RequestLike {
   headers: Record<string, string | string[] | undefined>;
+  ip?: string;
 }
 
 /** Verified Basic credentials are remembered briefly: argon2 is deliberately slow per call. */
@@ -28,6 +30,7 @@ export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials
   constructor(
     private readonly tokens: TokenService,
     @Inject(READ_MODELS) private readonly readModels: ReadModelReader,
+    private readonly limits: RateLimits,
   ) {
     super();
   }
@@ -39,7 +42,7 @@ export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials
     const authToken = request.headers['auth-token'];
     if (authorization) {
       const [scheme, value] = authorization.includes(' ') ? authorization.split(/\s+/, 2) : ['', authorization];
-      if (/^basic$/i.test(scheme!)) return this.basic(value ?? '');
+      if (/^basic$/i.test(scheme!)) return this.basic(value ?? '', request.ip ?? 'unknown');
       if (scheme === '' || /^bearer$/i.test(scheme!)) return this.jwt(value ?? '');
       return false;
     }
@@ -53,7 +56,7 @@ export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials
     throw new ApiError(HttpStatus.UNAUTHORIZED, result.failure === 'expired' ? 'Token expired or invalid' : 'Unauthorized');
   }
 
-  private async basic(encoded: string): Promise<Principal | false> {
+  private async basic(encoded: string, ip: string): Promise<Principal | false> {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) return false;
@@ -62,9 +65,16 @@ export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials
     const key = createHash('sha256').update(decoded).digest('base64');
     const cached = this.basicCache.get(key);
     if (cached && cached.until > Date.now()) return cached.principal;
-    const user = await this.readModels.userByEmail(email.trim().toLowerCase());
-    if (!user || !(await verifyPassword(user.passwordHash, password))) return false;
-    const principal: Principal = { userId: user.userId, access: 'user' };
+    const normalized = email.trim().toLowerCase();
+    if (this.limits.signinBlocked(normalized, ip) > 0) {
+      throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'Too many failed sign-ins: wait before trying again');
+    }
+    const user = await this.readModels.userByEmail(normalized);
+    if (!user || !(await verifyPassword(user.passwordHash, password))) {
+      this.limits.recordFailedSignin(normalized, ip);
+      return false;
+    }
+    const principal: Principal = { userId: user.userId, access: user.role === 'manager' ? 'manager' : 'user' };
     if (this.basicCache.size >= BASIC_CACHE_MAX) this.basicCache.clear();
     this.basicCache.set(key, { principal, until: Date.now() + BASIC_CACHE_MS });
     return principal;
