@@ -16,6 +16,9 @@ import {
 import type { AppendRequest, EventStore, NewEvent, RecordedEvent } from '../../../libs/event-store/src/index.js';
 import type { EngineInput, EngineReply } from '../../../libs/messaging/src/index.js';
 import type { Logger } from '../../../libs/platform/src/logger.js';
+import { ENGINE_SNAPSHOT_VERSION, engineStateFromJson, engineStateToJson, type EngineSnapshot } from './snapshots/engine-snapshot.js';
+import { usableSnapshot } from './snapshots/snapshot-loader.js';
+import type { SnapshotStore } from './snapshots/snapshot-store.js';
 
 export interface EngineRunnerOptions {
   priceStaleMs: number;
@@ -26,6 +29,10 @@ export interface EngineRunnerOptions {
   /** Runs after a batch is in the log and before anyone is answered (e.g. publish the prices it applied). */
   beforeReply?: () => Promise<void>;
   logger: Logger;
+  /** Where snapshots are kept; without one, every start folds the whole log. */
+  snapshots?: SnapshotStore;
+  /** Take a snapshot once this many events were applied since the last one (0 or unset: only on `snapshot()`). */
+  snapshotEvery?: number;
 }
 
 interface Remembered {
@@ -47,6 +54,9 @@ export class EngineRunner {
   private readonly revisions = new Map<string, number>();
   private readonly outcomes = new Map<string, Remembered>();
   private lastPosition = 0;
+  private lastEventId: string | null = null;
+  private eventsSinceSnapshot = 0;
+  private snapshotWrite: Promise<void> | null = null;
   private readonly clock: () => number;
 
   constructor(
@@ -66,12 +76,14 @@ export class EngineRunner {
     return this.lastPosition;
   }
 
-  /** Folds the whole log into state (restart). */
+  /** Restart: the latest usable snapshot (if any), then every event of the log after it. */
   async load(onProgress?: (events: number) => void): Promise<void> {
     this.state = initialState(this.options.idSpace);
     this.revisions.clear();
     this.outcomes.clear();
     this.lastPosition = 0;
+    this.lastEventId = null;
+    const fromSnapshot = await this.restoreSnapshot();
     let count = 0;
     for (;;) {
       const page = await this.store.readAll({ after: this.lastPosition, maxCount: 10_000 });
@@ -80,7 +92,80 @@ export class EngineRunner {
       count += page.length;
       onProgress?.(count);
     }
-    this.options.logger.info({ events: count, position: this.lastPosition, accounts: this.state.accounts.size, positions: this.state.positions.size }, 'engine state loaded from the log');
+    this.eventsSinceSnapshot = count;
+    this.options.logger.info(
+      { events: count, snapshot: fromSnapshot ?? null, position: this.lastPosition, accounts: this.state.accounts.size, positions: this.state.positions.size },
+      fromSnapshot === undefined ? 'engine state loaded from the log' : 'engine state loaded from a snapshot and the log after it',
+    );
+    if (this.snapshotDue()) await this.snapshot();
+  }
+
+  /** The state, stream revisions and remembered outcomes as of the last applied event. */
+  captureSnapshot(): EngineSnapshot {
+    return {
+      version: ENGINE_SNAPSHOT_VERSION,
+      takenAt: new Date(this.clock()).toISOString(),
+      position: this.lastPosition,
+      lastEventId: this.lastEventId,
+      state: engineStateToJson(this.state),
+      revisions: [...this.revisions],
+      outcomes: [...this.outcomes],
+    };
+  }
+
+  /**
+   * Captures the state now, synchronously (so no later batch can slip into it), and writes it after
+   * any snapshot still being written, so an older one never replaces a newer one. Also called at a
+   * clean shutdown.
+   */
+  async snapshot(): Promise<void> {
+    const store = this.options.snapshots;
+    if (!store) return;
+    const snapshot = this.captureSnapshot();
+    this.eventsSinceSnapshot = 0;
+    const previous = this.snapshotWrite;
+    const write = (async () => {
+      await previous;
+      await this.writeSnapshot(store, snapshot);
+    })();
+    this.snapshotWrite = write;
+    await write;
+    if (this.snapshotWrite === write) this.snapshotWrite = null;
+  }
+
+  private snapshotDue(): boolean {
+    const every = this.options.snapshotEvery ?? 0;
+    return this.options.snapshots !== undefined && every > 0 && this.eventsSinceSnapshot >= every;
+  }
+
+  private async writeSnapshot(store: SnapshotStore, snapshot: EngineSnapshot): Promise<void> {
+    const started = Date.now();
+    try {
+      await store.save(snapshot);
+      this.options.logger.info({ position: snapshot.position, ms: Date.now() - started, file: store.location }, 'engine snapshot written');
+    } catch (error) {
+      // A missing snapshot only costs restart time; the log stays the source of truth.
+      this.options.logger.error({ err: error, file: store.location }, 'engine snapshot could not be written');
+    }
+  }
+
+  /** Starts from the stored snapshot when it fits this engine and this log; returns its position. */
+  private async restoreSnapshot(): Promise<number | undefined> {
+    const store = this.options.snapshots;
+    const snapshot = store && (await usableSnapshot(store, this.store, this.state.idSpace, this.options.logger));
+    if (!snapshot) return undefined;
+    try {
+      this.state = engineStateFromJson(snapshot.state);
+    } catch (error) {
+      this.options.logger.warn({ err: error, file: store.location }, 'engine snapshot could not be restored: ignored, folding the whole log');
+      this.state = initialState(this.options.idSpace);
+      return undefined;
+    }
+    for (const [stream, revision] of snapshot.revisions) this.revisions.set(stream, revision);
+    for (const [commandId, remembered] of snapshot.outcomes) this.remember(commandId, remembered);
+    this.lastPosition = snapshot.position;
+    this.lastEventId = snapshot.lastEventId;
+    return snapshot.position;
   }
 
   private replay(recorded: RecordedEvent): void {
@@ -88,6 +173,7 @@ export class EngineRunner {
     if (event) evolve(this.state, event);
     this.revisions.set(recorded.stream, recorded.revision);
     this.lastPosition = recorded.position;
+    this.lastEventId = recorded.id;
     const { commandId, outcome } = recorded.metadata;
     if (typeof commandId === 'string' && outcome) this.remember(commandId, { outcome: outcome as Outcome, position: recorded.position });
   }
@@ -139,11 +225,17 @@ export class EngineRunner {
 
     if (events.length > 0) {
       try {
-        const results = await this.store.appendMany(this.requests(events));
+        const requests = this.requests(events);
+        const results = await this.store.appendMany(requests);
         for (const result of results) {
           this.revisions.set(result.stream, result.lastRevision);
-          if (result.position > this.lastPosition) this.lastPosition = result.position;
+          if (result.position > this.lastPosition) {
+            this.lastPosition = result.position;
+            // A snapshot names the event it ends with, so a restart can tell it belongs to this log.
+            this.lastEventId = requests.find((r) => r.stream === result.stream)!.events.at(-1)!.id;
+          }
         }
+        this.eventsSinceSnapshot += events.length;
       } catch (error) {
         this.options.logger.error({ err: error, events: events.length }, 'append failed: the batch is refused and the state reloaded');
         await this.load();
@@ -163,6 +255,8 @@ export class EngineRunner {
       }
     }
     this.reply(replies, this.lastPosition);
+    // Captured here, synchronously between two batches, the snapshot is exactly the state the log describes.
+    if (this.snapshotDue() && !this.snapshotWrite) void this.snapshot();
   };
 
   private reply(replies: { input: EngineInput; outcome: Outcome; known?: number }[], position: number): void {

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { startEngineClock } from './engine-clock.js';
 import { EngineRunner } from './engine-runner.js';
 import { PublishingPriceBoard } from './redis-price-publisher.js';
+import { FileSnapshotStore, snapshotFileFor } from './snapshots/snapshot-store.js';
 
 const log = createLogger('engine-main');
 
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
     idSpace: { shard, shards },
     logger: createLogger('engine'),
     beforeReply: () => prices.flush(),
+    // Restart = latest snapshot + the events after it, so start time does not grow with history.
+    snapshots: new FileSnapshotStore(snapshotFileFor(config.dataDir, { shard, shards })),
+    snapshotEvery: config.snapshotEvery,
   });
   await runner.load();
   const input = new RedisEngineInputSource({ shard, url: config.redisUrl, prefix: config.redisPrefix, consumer: `engine-${shard}` });
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
     clearInterval(heartbeat);
     stopClock();
     await input.stop(5_000);
+    await runner.snapshot();
     await clockClient.close();
     await store.close();
     redis.disconnect();

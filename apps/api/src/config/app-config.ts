@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export type PriceFeedKind = 'simulated' | 'manual' | 'redis' | 'binance';
+export type PriceFeedKind = 'simulated' | 'manual' | 'redis' | 'binance' | 'replay';
 
 export interface AppConfig {
   port: number;
@@ -21,6 +21,8 @@ export interface AppConfig {
   engineShards: number;
   engineShard: number;
   redisPrefix: string;
+  /** The engine writes a snapshot of its state after this many events (0: only at shutdown). */
+  snapshotEvery: number;
 }
 
 export class ConfigError extends Error {
@@ -30,7 +32,7 @@ export class ConfigError extends Error {
   }
 }
 
-const FEEDS: PriceFeedKind[] = ['simulated', 'manual', 'redis', 'binance'];
+const FEEDS: PriceFeedKind[] = ['simulated', 'manual', 'redis', 'binance', 'replay'];
 
 /**
  * The HS256 secret: `JWT_SECRET` when set (≥ 32 bytes), else one generated on first start and kept
@@ -53,6 +55,12 @@ function jwtSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
 function positiveInt(text: string, name: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number ≥ 1, got ${text}`);
+  return value;
+}
+
+function wholeOrZero(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number ≥ 0, got ${text}`);
   return value;
 }
 
@@ -90,5 +98,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     engineShards: positiveInt(env.ENGINE_SHARDS ?? '1', 'ENGINE_SHARDS'),
     engineShard: shardIndex(env.ENGINE_SHARD ?? '0', env.ENGINE_SHARDS ?? '1'),
     redisPrefix: env.REDIS_PREFIX ?? 'ts:',
+    snapshotEvery: wholeOrZero(env.ENGINE_SNAPSHOT_EVERY ?? '50000', 'ENGINE_SNAPSHOT_EVERY'),
   };
 }
