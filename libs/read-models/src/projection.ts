@@ -2,12 +2,14 @@ import {
   DOMAIN_EVENT_TYPES,
   fixedToString,
   parseFixed,
+  type CancelReason,
   type DomainEvent,
   type DomainEventType,
   type PositionClosed,
   type PositionOpened,
 } from '../../domain/src/index.js';
 import type { ReadModelOp } from './read-model.ops.js';
+import type { DealView, OrderFinalState } from './views.js';
 
 /** An event as it comes off the log: its type is any string, its data untyped. */
 export interface LoggedEvent {
@@ -36,22 +38,35 @@ export function project(event: LoggedEvent): ReadModelOp[] {
 function projectDomainEvent(event: DomainEvent, position: number): ReadModelOp[] {
   switch (event.type) {
     case 'UserRegistered': {
-      const { userId, email, passwordHash, registeredAt } = event.data;
-      return [{ op: 'putUser', user: { userId, email, passwordHash, registeredAt } }];
+      const { userId, email, passwordHash, registeredAt, role, groups } = event.data;
+      // A trader's document keeps its original shape; a manager's adds its role and groups.
+      const manager = role === 'manager' ? { role, groups: groups ?? [] } : {};
+      return [{ op: 'putUser', user: { userId, email, passwordHash, registeredAt, ...manager } }];
     }
     case 'AccountOpened': {
       const { accountId, userId, name, group, currency, leverage, openedAt } = event.data;
       const account = { accountId, userId, name, group, currency, leverage, openedAt, balance: '0', margin: '0' };
       return [{ op: 'putAccount', account }];
     }
-    case 'BalanceChanged':
-      return [{ op: 'setBalance', accountId: event.data.accountId, balance: event.data.balance }];
+    case 'BalanceChanged': {
+      const { accountId, kind, amount, balance, comment, changedAt } = event.data;
+      return [
+        { op: 'setBalance', accountId, balance },
+        { op: 'putDeal', deal: balanceDeal(position, accountId, changedAt, amount, kind, comment) },
+      ];
+    }
     case 'PositionOpened':
-      return projectOpen(event.data);
+      return projectOpen(event.data, position);
     case 'PositionClosed':
       return projectClose(event.data, position);
-    case 'BalanceWrittenOff':
-      return [{ op: 'setBalance', accountId: event.data.accountId, balance: event.data.balance }];
+    case 'BalanceWrittenOff': {
+      const { accountId, amount, balance, at } = event.data;
+      return [
+        { op: 'setBalance', accountId, balance },
+        // The broker absorbs the loss: a balance credit that brings the balance back to 0.
+        { op: 'putDeal', deal: balanceDeal(position, accountId, at, amount, 'WRITE_OFF', 'Negative balance write-off') },
+      ];
+    }
     case 'AccountGroupChanged':
       return [{ op: 'setAccountGroup', accountId: event.data.accountId, group: event.data.group, leverage: event.data.leverage }];
     case 'GroupDefined': {
@@ -94,8 +109,13 @@ function projectDomainEvent(event: DomainEvent, position: number): ReadModelOp[]
           changes: { orderType: event.data.orderType, price: event.data.price, stopLimitPrice: null },
         },
       ];
-    case 'OrderCancelled':
-      return [{ op: 'deletePendingOrder', orderId: event.data.orderId }];
+    case 'OrderCancelled': {
+      const { orderId, reason, cancelledAt } = event.data;
+      return [
+        { op: 'archivePendingOrder', orderId, state: FINAL_STATE[reason], doneAt: cancelledAt, fillPrice: null, position },
+        { op: 'deletePendingOrder', orderId },
+      ];
+    }
     case 'TradeRejected':
     case 'MarginCallTriggered':
     case 'MarginCallCleared':
@@ -108,7 +128,42 @@ function projectDomainEvent(event: DomainEvent, position: number): ReadModelOp[]
   }
 }
 
-function projectOpen(data: PositionOpened['data']): ReadModelOp[] {
+/** How a cancelled pending order ends in the order history. */
+const FINAL_STATE: Record<CancelReason, OrderFinalState> = { CANCELLED: 'CANCELED', EXPIRED: 'EXPIRED', NO_MONEY: 'REJECTED' };
+
+const negate = (amount: string): string => fixedToString(-parseFixed(amount));
+
+function balanceDeal(
+  dealId: number,
+  accountId: number,
+  time: string,
+  amount: string,
+  reason: DealView['reason'],
+  comment: string,
+): DealView {
+  return {
+    dealId,
+    accountId,
+    kind: 'BALANCE',
+    entry: null,
+    time,
+    symbol: null,
+    volume: null,
+    price: null,
+    profit: amount,
+    commission: '0',
+    positionId: null,
+    orderId: null,
+    reason,
+    takeProfit: null,
+    stopLoss: null,
+    clientId: null,
+    comment: comment === '' ? null : comment,
+    magic: null,
+  };
+}
+
+function projectOpen(data: PositionOpened['data'], position: number): ReadModelOp[] {
   // Fields are copied one by one so a document holds its view's shape, never the event's extras (quote).
   const order = {
     orderId: data.orderId,
@@ -128,12 +183,66 @@ function projectOpen(data: PositionOpened['data']): ReadModelOp[] {
     commission: data.commission,
     magic: data.magic,
   };
+  const history: ReadModelOp[] =
+    data.orderType === 'MARKET'
+      ? [
+          {
+            op: 'putHistoryOrder',
+            order: {
+              orderId: data.orderId,
+              accountId: data.accountId,
+              symbol: data.symbol,
+              orderType: 'MARKET',
+              side: data.side,
+              state: 'FILLED',
+              volume: data.volume,
+              price: data.openPrice,
+              stopLimitPrice: null,
+              fillPrice: data.openPrice,
+              leverage: data.leverage,
+              takeProfit: data.takeProfit,
+              stopLoss: data.stopLoss,
+              expiration: { type: 'GTC', at: null },
+              placedAt: data.openTime,
+              doneAt: data.openTime,
+              clientId: data.clientId,
+              comment: data.comment,
+              magic: data.magic,
+              position,
+            },
+          },
+        ]
+      : [
+          // A pending order that fills goes to the history as it rested, then becomes the position with the same id.
+          { op: 'archivePendingOrder', orderId: data.orderId, state: 'FILLED', doneAt: data.openTime, fillPrice: data.openPrice, position },
+          { op: 'deletePendingOrder', orderId: data.orderId },
+        ];
+  const deal: DealView = {
+    dealId: position,
+    accountId: data.accountId,
+    kind: data.side,
+    entry: 'IN',
+    time: data.openTime,
+    symbol: data.symbol,
+    volume: data.volume,
+    price: data.openPrice,
+    profit: '0',
+    commission: negate(data.commission),
+    positionId: data.orderId,
+    orderId: data.orderId,
+    reason: 'OPEN',
+    takeProfit: data.takeProfit,
+    stopLoss: data.stopLoss,
+    clientId: data.clientId,
+    comment: data.comment,
+    magic: data.magic,
+  };
   return [
-    // A pending order that fills becomes the position with the same id.
-    ...(data.orderType === 'MARKET' ? [] : [{ op: 'deletePendingOrder' as const, orderId: data.orderId }]),
+    ...history,
     { op: 'putOpenOrder', order },
     { op: 'addMargin', accountId: data.accountId, delta: data.margin },
     { op: 'setBalance', accountId: data.accountId, balance: data.balance },
+    { op: 'putDeal', deal },
   ];
 }
 
@@ -167,5 +276,29 @@ function projectClose(data: PositionClosed['data'], position: number): ReadModel
     },
     { op: 'setBalance', accountId, balance: data.balance },
     { op: 'addMargin', accountId, delta: fixedToString(-parseFixed(marginReleased)) },
+    {
+      op: 'putDeal',
+      deal: {
+        dealId: position,
+        accountId,
+        // Closing a BUY sells, closing a SELL buys.
+        kind: data.side === 'BUY' ? 'SELL' : 'BUY',
+        entry: 'OUT',
+        time: data.closeTime,
+        symbol: data.symbol,
+        volume: data.volume,
+        price: data.closePrice,
+        profit: data.profit,
+        commission: '0',
+        positionId: orderId,
+        orderId,
+        reason: data.reason,
+        takeProfit: data.takeProfit,
+        stopLoss: data.stopLoss,
+        clientId: null,
+        comment: null,
+        magic: null,
+      },
+    },
   ];
 }

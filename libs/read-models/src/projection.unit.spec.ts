@@ -1,6 +1,7 @@
 import type { DomainEvent, OrderPlaced, PositionClosed, PositionOpened } from '../../domain/src/index.js';
 import { project } from './projection.js';
 import type { ReadModelOp } from './read-model.ops.js';
+import type { DealView } from './views.js';
 
 const logged = (event: DomainEvent, position = 42) => ({ ...event, position });
 const quote = { bid: '42000', ask: '42001', time: '2026-03-03T10:30:00.000Z' };
@@ -76,6 +77,52 @@ const closedRow = (volume: string, reason: PositionClosed['data']['reason'], pos
   },
 });
 
+/** The OUT deal a close of position 7 records at log position `dealId`. */
+const outDeal = (volume: string, reason: PositionClosed['data']['reason'], dealId: number): ReadModelOp => ({
+  op: 'putDeal',
+  deal: {
+    dealId,
+    accountId: 2,
+    kind: 'SELL', // closing a BUY sells
+    entry: 'OUT',
+    time: '2026-03-03T11:00:00.000Z',
+    symbol: 'BTCUSD',
+    volume,
+    price: '42500',
+    profit: '99.8',
+    commission: '0',
+    positionId: 7,
+    orderId: 7,
+    reason,
+    takeProfit: '43000',
+    stopLoss: null,
+    clientId: null,
+    comment: null,
+    magic: null,
+  },
+});
+
+const balanceDeal = (dealId: number, profit: string, reason: DealView['reason'], time: string, comment: string | null): DealView => ({
+  dealId,
+  accountId: 2,
+  kind: 'BALANCE',
+  entry: null,
+  time,
+  symbol: null,
+  volume: null,
+  price: null,
+  profit,
+  commission: '0',
+  positionId: null,
+  orderId: null,
+  reason,
+  takeProfit: null,
+  stopLoss: null,
+  clientId: null,
+  comment,
+  magic: null,
+});
+
 describe('a user registered', () => {
   it('puts the user document', () => {
     const event: DomainEvent = {
@@ -106,7 +153,7 @@ describe('an account opened', () => {
 });
 
 describe('a balance changed', () => {
-  it('sets the balance the event reports after the change', () => {
+  it('sets the balance the event reports after the change and records a balance deal at its log position', () => {
     const event: DomainEvent = {
       type: 'BalanceChanged',
       data: {
@@ -118,17 +165,79 @@ describe('a balance changed', () => {
         changedAt: '2026-03-03T10:05:00.000Z',
       },
     };
-    expect(project(logged(event))).toEqual([{ op: 'setBalance', accountId: 2, balance: '9749.5' }]);
+    expect(project(logged(event, 43))).toEqual([
+      { op: 'setBalance', accountId: 2, balance: '9749.5' },
+      { op: 'putDeal', deal: balanceDeal(43, '-250.5', 'WITHDRAWAL', '2026-03-03T10:05:00.000Z', 'payout') },
+    ]);
+  });
+
+  it('records a deposit without a comment as a positive balance deal with no comment', () => {
+    const event: DomainEvent = {
+      type: 'BalanceChanged',
+      data: { accountId: 2, kind: 'DEPOSIT', amount: '500', balance: '10500', comment: '', changedAt: '2026-03-03T10:06:00.000Z' },
+    };
+    expect(project(logged(event, 44))[1]).toEqual({ op: 'putDeal', deal: balanceDeal(44, '500', 'DEPOSIT', '2026-03-03T10:06:00.000Z', null) });
   });
 });
 
 describe('a position opened', () => {
-  it('puts the open order without the quote, adds its margin and sets the balance after the commission', () => {
+  /** The IN deal of position 7 at log position `dealId`. */
+  const inDeal = (dealId: number, commission: string, magic: number | null = null): ReadModelOp => ({
+    op: 'putDeal',
+    deal: {
+      dealId,
+      accountId: 2,
+      kind: 'BUY',
+      entry: 'IN',
+      time: '2026-03-03T10:30:00.000Z',
+      symbol: 'BTCUSD',
+      volume: '0.5',
+      price: '42001',
+      profit: '0',
+      commission,
+      positionId: 7,
+      orderId: 7,
+      reason: 'OPEN',
+      takeProfit: '43000',
+      stopLoss: null,
+      clientId: 'c-1',
+      comment: null,
+      magic,
+    },
+  });
+
+  it('puts the filled market order in the history, the open order without the quote, its margin, the balance and an IN deal', () => {
     const { quote: _quote, balance: _balance, ...order } = opened.data;
-    expect(project(logged(opened))).toEqual([
+    expect(project(logged(opened, 42))).toEqual([
+      {
+        op: 'putHistoryOrder',
+        order: {
+          orderId: 7,
+          accountId: 2,
+          symbol: 'BTCUSD',
+          orderType: 'MARKET',
+          side: 'BUY',
+          state: 'FILLED',
+          volume: '0.5',
+          price: '42001',
+          stopLimitPrice: null,
+          fillPrice: '42001',
+          leverage: 100,
+          takeProfit: '43000',
+          stopLoss: null,
+          expiration: { type: 'GTC', at: null },
+          placedAt: '2026-03-03T10:30:00.000Z',
+          doneAt: '2026-03-03T10:30:00.000Z',
+          clientId: 'c-1',
+          comment: null,
+          magic: null,
+          position: 42,
+        },
+      },
       { op: 'putOpenOrder', order },
       { op: 'addMargin', accountId: 2, delta: '210.005' },
       { op: 'setBalance', accountId: 2, balance: '10000' },
+      inDeal(42, '0'),
     ]);
   });
 
@@ -139,11 +248,13 @@ describe('a position opened', () => {
       data: { ...opened.data, orderType: 'BUY_LIMIT', commission: '3.5', balance: '9996.5', magic: 77 },
     };
     const { quote: _quote, balance: _balance, ...order } = filled.data;
-    expect(project(logged(filled))).toEqual([
+    expect(project(logged(filled, 50))).toEqual([
+      { op: 'archivePendingOrder', orderId: 7, state: 'FILLED', doneAt: '2026-03-03T10:30:00.000Z', fillPrice: '42001', position: 50 },
       { op: 'deletePendingOrder', orderId: 7 },
       { op: 'putOpenOrder', order },
       { op: 'addMargin', accountId: 2, delta: '210.005' },
       { op: 'setBalance', accountId: 2, balance: '9996.5' },
+      inDeal(50, '-3.5', 77), // the commission charged, as a negative amount
     ]);
     expect(order).toMatchObject({ orderType: 'BUY_LIMIT', commission: '3.5', magic: 77 });
   });
@@ -160,24 +271,32 @@ describe('a position modified', () => {
 });
 
 describe('a position partly closed', () => {
-  it('reduces the open order, records the closed part at the log position, books the balance and releases margin', () => {
+  it('reduces the open order, records the closed part at the log position, books the balance, releases margin and records an OUT deal', () => {
     expect(project(logged(closed('0.2', '0.3', 'PARTIAL'), 77))).toEqual([
       { op: 'reduceOpenOrder', orderId: 7, remainingVolume: '0.3', marginReleased: '84.002' },
       closedRow('0.2', 'PARTIAL', 77),
       { op: 'setBalance', accountId: 2, balance: '10099.8' },
       { op: 'addMargin', accountId: 2, delta: '-84.002' },
+      outDeal('0.2', 'PARTIAL', 77),
     ]);
   });
 });
 
 describe('a position fully closed', () => {
-  it('deletes the open order, records the close at the log position, books the balance and releases margin', () => {
+  it('deletes the open order, records the close at the log position, books the balance, releases margin and records an OUT deal', () => {
     expect(project(logged(closed('0.5', '0', 'TAKE_PROFIT'), 78))).toEqual([
       { op: 'deleteOpenOrder', orderId: 7 },
       closedRow('0.5', 'TAKE_PROFIT', 78),
       { op: 'setBalance', accountId: 2, balance: '10099.8' },
       { op: 'addMargin', accountId: 2, delta: '-84.002' },
+      outDeal('0.5', 'TAKE_PROFIT', 78),
     ]);
+  });
+
+  it('records closing a SELL position as a BUY deal out', () => {
+    const sell = closed('0.5', '0', 'STOP_LOSS');
+    const ops = project(logged({ ...sell, data: { ...sell.data, side: 'SELL' } }, 79));
+    expect(ops[ops.length - 1]).toMatchObject({ op: 'putDeal', deal: { dealId: 79, kind: 'BUY', entry: 'OUT', reason: 'STOP_LOSS', positionId: 7 } });
   });
 
   it('treats a zero remaining volume written with decimals as fully closed', () => {
@@ -270,12 +389,19 @@ describe('a pending order placed', () => {
     ]);
   });
 
-  it.each(['CANCELLED', 'EXPIRED', 'NO_MONEY'] as const)('a cancellation (%s) deletes it', (reason) => {
+  it.each([
+    ['CANCELLED', 'CANCELED'],
+    ['EXPIRED', 'EXPIRED'],
+    ['NO_MONEY', 'REJECTED'],
+  ] as const)('a cancellation (%s) moves it to the order history as %s, then deletes it', (reason, state) => {
     const event: DomainEvent = {
       type: 'OrderCancelled',
       data: { accountId: 2, orderId: 8, reason, cancelledAt: '2026-03-03T11:00:00.000Z', quote: null },
     };
-    expect(project(logged(event))).toEqual([{ op: 'deletePendingOrder', orderId: 8 }]);
+    expect(project(logged(event, 60))).toEqual([
+      { op: 'archivePendingOrder', orderId: 8, state, doneAt: '2026-03-03T11:00:00.000Z', fillPrice: null, position: 60 },
+      { op: 'deletePendingOrder', orderId: 8 },
+    ]);
   });
 });
 
@@ -322,12 +448,15 @@ describe('groups', () => {
 });
 
 describe('negative balance protection', () => {
-  it('a write-off sets the balance it reports (0)', () => {
+  it('a write-off sets the balance it reports (0) and records the credit as a balance deal', () => {
     const event: DomainEvent = {
       type: 'BalanceWrittenOff',
       data: { accountId: 2, amount: '1234.56', balance: '0', at: '2026-03-03T11:00:00.000Z' },
     };
-    expect(project(logged(event))).toEqual([{ op: 'setBalance', accountId: 2, balance: '0' }]);
+    expect(project(logged(event, 70))).toEqual([
+      { op: 'setBalance', accountId: 2, balance: '0' },
+      { op: 'putDeal', deal: balanceDeal(70, '1234.56', 'WRITE_OFF', '2026-03-03T11:00:00.000Z', 'Negative balance write-off') },
+    ]);
   });
 });
 

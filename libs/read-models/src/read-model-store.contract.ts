@@ -7,7 +7,16 @@ import { project } from './projection.js';
 import type { ReadModelStore } from './read-model-store.port.js';
 import type { ReadModelOp } from './read-model.ops.js';
 import { ReadModelInconsistencyError } from './sqlite/sqlite-read-model-store.js';
-import type { AccountView, ClosedOrderView, GroupView, OpenOrderView, PendingOrderView, UserView } from './views.js';
+import type {
+  AccountView,
+  ClosedOrderView,
+  DealView,
+  GroupView,
+  HistoryOrderView,
+  OpenOrderView,
+  PendingOrderView,
+  UserView,
+} from './views.js';
 
 export interface ReadModelStoreFixture {
   /** A new, empty store of its own: no other test sees its documents. */
@@ -107,6 +116,54 @@ export const group = (name: string, leverage = 100): GroupView => ({
   hedging: true,
 });
 
+export const historyOrder = (orderId: number, accountId: number, doneAt: string, position: number): HistoryOrderView => ({
+  orderId,
+  accountId,
+  symbol: 'BTCUSD',
+  orderType: 'MARKET',
+  side: 'BUY',
+  state: 'FILLED',
+  volume: '0.5',
+  price: '42001',
+  stopLimitPrice: null,
+  fillPrice: '42001',
+  leverage: 100,
+  takeProfit: null,
+  stopLoss: null,
+  expiration: { type: 'GTC', at: null },
+  placedAt: doneAt,
+  doneAt,
+  clientId: 'c-1',
+  comment: null,
+  magic: 7,
+  position,
+});
+
+/** A trade deal (IN) of position `positionId`, or a balance deal when positionId is null. */
+export const deal = (dealId: number, accountId: number, time: string, positionId: number | null = null): DealView => ({
+  dealId,
+  accountId,
+  kind: positionId === null ? 'BALANCE' : 'BUY',
+  entry: positionId === null ? null : 'IN',
+  time,
+  symbol: positionId === null ? null : 'BTCUSD',
+  volume: positionId === null ? null : '0.5',
+  price: positionId === null ? null : '42001',
+  profit: positionId === null ? '100' : '0',
+  commission: positionId === null ? '0' : '-1.75',
+  positionId,
+  orderId: positionId,
+  reason: positionId === null ? 'DEPOSIT' : 'OPEN',
+  takeProfit: null,
+  stopLoss: null,
+  clientId: null,
+  comment: null,
+  magic: null,
+});
+
+/** Every time any test here uses lies inside this range. */
+const ALL_TIME = { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' };
+
 /** A registered user with one funded account: the state most tests start from. */
 export const seed: ReadModelOp[] = [
   { op: 'putUser', user: user(1, 'Ann@Example.com') },
@@ -142,6 +199,9 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
         expect(await store.pendingOrder(20)).toBeUndefined();
         expect(await store.groups()).toEqual([]);
         expect(await store.group('demo')).toBeUndefined();
+        expect(await store.historyOrders(2, ALL_TIME)).toEqual([]);
+        expect(await store.deals(2, ALL_TIME)).toEqual([]);
+        expect(await store.positionDeals(7)).toEqual([]);
       });
     });
 
@@ -444,6 +504,138 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
       });
     });
 
+    describe('an account with an order history', () => {
+      beforeEach(async () => {
+        await store.apply(
+          [
+            ...seed,
+            { op: 'putAccount', account: account(3, 1) },
+            { op: 'putHistoryOrder', order: historyOrder(7, 2, '2026-03-03T11:00:00.000Z', 20) },
+            { op: 'putHistoryOrder', order: historyOrder(8, 2, '2026-03-03T10:00:00.000Z', 21) },
+            // Two orders done in the same instant: the later log position comes later.
+            { op: 'putHistoryOrder', order: historyOrder(10, 2, '2026-03-03T12:00:00.000Z', 23) },
+            { op: 'putHistoryOrder', order: historyOrder(9, 2, '2026-03-03T12:00:00.000Z', 22) },
+            { op: 'putHistoryOrder', order: historyOrder(11, 3, '2026-03-03T11:30:00.000Z', 24) },
+            { op: 'putPendingOrder', order: pendingOrder(20, 2) },
+            { op: 'putPendingOrder', order: { ...pendingOrder(21, 2), clientId: 'tag', comment: 'dip', magic: 3 } },
+          ],
+          24,
+        );
+      });
+
+      it('lists the orders done within the range, oldest first, then by log position', async () => {
+        expect((await store.historyOrders(2, ALL_TIME)).map((o) => o.orderId)).toEqual([8, 7, 9, 10]);
+        expect(await store.historyOrders(2, ALL_TIME)).toContainEqual(historyOrder(7, 2, '2026-03-03T11:00:00.000Z', 20));
+      });
+
+      it('includes an order done at the start of the range and leaves out one done at its end', async () => {
+        const range = { from: '2026-03-03T11:00:00.000Z', to: '2026-03-03T12:00:00.000Z' };
+        expect((await store.historyOrders(2, range)).map((o) => o.orderId)).toEqual([7]);
+        const later = { from: '2026-03-03T11:00:00.001Z', to: '2026-03-03T12:00:00.001Z' };
+        expect((await store.historyOrders(2, later)).map((o) => o.orderId)).toEqual([9, 10]);
+      });
+
+      it("does not show another account's orders", async () => {
+        expect((await store.historyOrders(3, ALL_TIME)).map((o) => o.orderId)).toEqual([11]);
+        expect(await store.historyOrders(99, ALL_TIME)).toEqual([]);
+      });
+
+      it('skips `offset` orders and returns at most `limit`', async () => {
+        expect((await store.historyOrders(2, ALL_TIME, { offset: 1, limit: 2 })).map((o) => o.orderId)).toEqual([7, 9]);
+        expect((await store.historyOrders(2, ALL_TIME, { offset: 3 })).map((o) => o.orderId)).toEqual([10]);
+        expect((await store.historyOrders(2, ALL_TIME, { limit: 1 })).map((o) => o.orderId)).toEqual([8]);
+        expect(await store.historyOrders(2, ALL_TIME, { offset: 4 })).toEqual([]);
+      });
+
+      it('archives a pending order with its final state, fill price and fields as the read model held them', async () => {
+        await store.apply(
+          [
+            { op: 'patchPendingOrder', orderId: 21, changes: { price: '40500', takeProfit: '45000' } },
+            { op: 'archivePendingOrder', orderId: 21, state: 'FILLED', doneAt: '2026-03-03T13:00:00.000Z', fillPrice: '40499.5', position: 25 },
+            { op: 'deletePendingOrder', orderId: 21 },
+            { op: 'archivePendingOrder', orderId: 20, state: 'EXPIRED', doneAt: '2026-03-03T13:00:00.000Z', fillPrice: null, position: 26 },
+            { op: 'deletePendingOrder', orderId: 20 },
+          ],
+          26,
+        );
+        const range = { from: '2026-03-03T13:00:00.000Z', to: '2026-03-03T13:00:01.000Z' };
+        expect(await store.historyOrders(2, range)).toEqual([
+          {
+            ...pendingOrder(21, 2, '40500'),
+            takeProfit: '45000',
+            clientId: 'tag',
+            comment: 'dip',
+            magic: 3,
+            state: 'FILLED',
+            fillPrice: '40499.5',
+            doneAt: '2026-03-03T13:00:00.000Z',
+            position: 25,
+          },
+          { ...pendingOrder(20, 2), state: 'EXPIRED', fillPrice: null, doneAt: '2026-03-03T13:00:00.000Z', position: 26 },
+        ]);
+        expect(await store.pendingOrders(2)).toEqual([]);
+      });
+
+      it('keeps one entry per order when the same order is put again', async () => {
+        await store.apply([{ op: 'putHistoryOrder', order: { ...historyOrder(7, 2, '2026-03-03T11:00:00.000Z', 20), comment: 'again' } }], 25);
+        const orders = await store.historyOrders(2, ALL_TIME);
+        expect(orders.map((o) => o.orderId)).toEqual([8, 7, 9, 10]);
+        expect(orders[1]?.comment).toBe('again');
+      });
+    });
+
+    describe('an account with deals', () => {
+      beforeEach(async () => {
+        await store.apply(
+          [
+            ...seed,
+            { op: 'putAccount', account: account(3, 1) },
+            { op: 'putDeal', deal: deal(30, 2, '2026-03-03T10:00:00.000Z') },
+            { op: 'putDeal', deal: deal(31, 2, '2026-03-03T10:30:00.000Z', 7) },
+            // A TP close stamped with its quote's time, earlier than a deal logged before it.
+            { op: 'putDeal', deal: { ...deal(33, 2, '2026-03-03T10:29:00.000Z', 7), kind: 'SELL', entry: 'OUT', reason: 'TAKE_PROFIT' } },
+            { op: 'putDeal', deal: deal(32, 2, '2026-03-03T10:30:00.000Z', 8) },
+            { op: 'putDeal', deal: deal(34, 3, '2026-03-03T10:30:00.000Z', 9) },
+          ],
+          34,
+        );
+      });
+
+      it('lists the deals made within the range by time, then by deal id', async () => {
+        expect((await store.deals(2, ALL_TIME)).map((d) => d.dealId)).toEqual([30, 33, 31, 32]);
+        expect((await store.deals(2, ALL_TIME))[0]).toEqual(deal(30, 2, '2026-03-03T10:00:00.000Z'));
+      });
+
+      it('includes a deal made at the start of the range and leaves out one made at its end', async () => {
+        const range = { from: '2026-03-03T10:29:00.000Z', to: '2026-03-03T10:30:00.000Z' };
+        expect((await store.deals(2, range)).map((d) => d.dealId)).toEqual([33]);
+      });
+
+      it("does not show another account's deals", async () => {
+        expect((await store.deals(3, ALL_TIME)).map((d) => d.dealId)).toEqual([34]);
+      });
+
+      it('skips `offset` deals and returns at most `limit`', async () => {
+        expect((await store.deals(2, ALL_TIME, { offset: 1, limit: 2 })).map((d) => d.dealId)).toEqual([33, 31]);
+        expect((await store.deals(2, ALL_TIME, { limit: 0 }))).toEqual([]);
+      });
+
+      it("lists one position's deals, oldest first", async () => {
+        expect((await store.positionDeals(7)).map((d) => [d.dealId, d.entry])).toEqual([
+          [33, 'OUT'],
+          [31, 'IN'],
+        ]);
+        expect((await store.positionDeals(9)).map((d) => d.dealId)).toEqual([34]);
+        expect(await store.positionDeals(99)).toEqual([]);
+      });
+
+      it('keeps one entry per deal when the same deal is put again', async () => {
+        await store.apply([{ op: 'putDeal', deal: { ...deal(31, 2, '2026-03-03T10:30:00.000Z', 7), comment: 'again' } }], 35);
+        expect((await store.deals(2, ALL_TIME)).map((d) => d.dealId)).toEqual([30, 33, 31, 32]);
+        expect((await store.positionDeals(7)).map((d) => d.comment)).toEqual([null, 'again']);
+      });
+    });
+
     describe('a batch with an op the read model cannot apply', () => {
       beforeEach(async () => {
         await store.apply(seed, 1);
@@ -457,6 +649,10 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
         ['levels for a missing order', { op: 'setOpenOrderLevels', orderId: 99, takeProfit: '1', stopLoss: null }],
         ['modifying a missing pending order', { op: 'patchPendingOrder', orderId: 99, changes: { price: '1' } }],
         ['cancelling a missing pending order', { op: 'deletePendingOrder', orderId: 99 }],
+        [
+          'archiving a missing pending order',
+          { op: 'archivePendingOrder', orderId: 99, state: 'CANCELED', doneAt: '2026-03-03T11:00:00.000Z', fillPrice: null, position: 2 },
+        ],
         ['a group for a missing account', { op: 'setAccountGroup', accountId: 99, group: 'vip', leverage: 200 }],
       ])('rejects %s and applies nothing of the batch, checkpoint included', async (_name, failing) => {
         const batch: ReadModelOp[] = [
@@ -469,6 +665,8 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
           { op: 'putPendingOrder', order: pendingOrder(20, 2) },
           { op: 'putGroup', group: group('vip') },
           { op: 'setAccountGroup', accountId: 2, group: 'vip', leverage: 200 },
+          { op: 'putHistoryOrder', order: historyOrder(7, 2, '2026-03-03T11:00:00.000Z', 2) },
+          { op: 'putDeal', deal: deal(2, 2, '2026-03-03T11:00:00.000Z', 7) },
           failing,
         ];
         await expect(store.apply(batch, 2)).rejects.toThrow(ReadModelInconsistencyError);
@@ -485,6 +683,9 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
         expect(await store.pendingOrder(20)).toBeUndefined();
         expect(await store.pendingOrders(2)).toEqual([]);
         expect(await store.groups()).toEqual([]);
+        expect(await store.historyOrders(2, ALL_TIME)).toEqual([]);
+        expect(await store.deals(2, ALL_TIME)).toEqual([]);
+        expect(await store.positionDeals(7)).toEqual([]);
       });
 
       it('rejects an order deleted twice in the same batch', async () => {
@@ -542,6 +743,8 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
             { op: 'addClosedOrder', order: closedOrder(8, 2, '2026-03-03T11:00:00.000Z', 3) },
             { op: 'putPendingOrder', order: pendingOrder(20, 2) },
             { op: 'putGroup', group: group('demo') },
+            { op: 'putHistoryOrder', order: historyOrder(9, 2, '2026-03-03T11:00:00.000Z', 3) },
+            { op: 'putDeal', deal: deal(3, 2, '2026-03-03T11:00:00.000Z', 9) },
           ],
           3,
         );
@@ -555,6 +758,9 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
         expect(await store.closedOrders(2)).toEqual([closedOrder(8, 2, '2026-03-03T11:00:00.000Z', 3)]);
         expect(await store.pendingOrders(2)).toEqual([pendingOrder(20, 2)]);
         expect(await store.groups()).toEqual([group('demo')]);
+        expect(await store.historyOrders(2, ALL_TIME)).toEqual([historyOrder(9, 2, '2026-03-03T11:00:00.000Z', 3)]);
+        expect(await store.deals(2, ALL_TIME)).toEqual([deal(3, 2, '2026-03-03T11:00:00.000Z', 9)]);
+        expect(await store.positionDeals(9)).toEqual([deal(3, 2, '2026-03-03T11:00:00.000Z', 9)]);
       });
 
       it('goes on applying from its checkpoint', async () => {
@@ -577,6 +783,8 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
             { op: 'addClosedOrder', order: closedOrder(8, 2, '2026-03-03T11:00:00.000Z', 3) },
             { op: 'putPendingOrder', order: pendingOrder(20, 2) },
             { op: 'putGroup', group: group('demo') },
+            { op: 'putHistoryOrder', order: historyOrder(9, 2, '2026-03-03T11:00:00.000Z', 3) },
+            { op: 'putDeal', deal: deal(3, 2, '2026-03-03T11:00:00.000Z', 9) },
           ],
           3,
         );
@@ -596,6 +804,9 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
         expect(await store.pendingOrders(2)).toEqual([]);
         expect(await store.groups()).toEqual([]);
         expect(await store.group('demo')).toBeUndefined();
+        expect(await store.historyOrders(2, ALL_TIME)).toEqual([]);
+        expect(await store.deals(2, ALL_TIME)).toEqual([]);
+        expect(await store.positionDeals(9)).toEqual([]);
       });
 
       it('accepts the log again from its first position', async () => {
@@ -682,6 +893,20 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
           [7, '0.3', 'MANUAL', 6],
           [7, '0.3', 'PARTIAL', 5],
         ]);
+      });
+
+      it('has the market order in the order history and a deal per fill, close and deposit, in time order', async () => {
+        await store.apply(project({ ...close('0.3', '0', '2026-03-03T12:00:00.000Z', '10059.4'), position: 6 }), 6);
+        expect((await store.historyOrders(2, ALL_TIME)).map((o) => [o.orderId, o.orderType, o.state, o.fillPrice, o.position])).toEqual([
+          [7, 'MARKET', 'FILLED', '42001', 4],
+        ]);
+        expect((await store.deals(2, ALL_TIME)).map((d) => [d.dealId, d.kind, d.entry, d.volume, d.profit, d.positionId])).toEqual([
+          [3, 'BALANCE', null, null, '10000', null],
+          [4, 'BUY', 'IN', '0.6', '0', 7],
+          [5, 'SELL', 'OUT', '0.3', '29.7', 7],
+          [6, 'SELL', 'OUT', '0.3', '29.7', 7],
+        ]);
+        expect((await store.positionDeals(7)).map((d) => d.dealId)).toEqual([4, 5, 6]);
       });
 
       it('ends in the same state when the whole log is applied as one batch', async () => {

@@ -1,5 +1,16 @@
 import type { ReadModelOp } from './read-model.ops.js';
-import type { AccountView, ClosedOrderView, GroupView, OpenOrderView, PendingOrderView, UserView } from './views.js';
+import type {
+  AccountView,
+  ClosedOrderView,
+  DealView,
+  GroupView,
+  HistoryOrderView,
+  OpenOrderView,
+  Page,
+  PendingOrderView,
+  TimeRange,
+  UserView,
+} from './views.js';
 
 export interface ReadModelReader {
   userByEmail(email: string): Promise<UserView | undefined>;
@@ -16,6 +27,12 @@ export interface ReadModelReader {
   pendingOrder(orderId: number): Promise<PendingOrderView | undefined>;
   groups(): Promise<GroupView[]>;
   group(name: string): Promise<GroupView | undefined>;
+  /** Orders of an account that became final within the range (by doneAt), oldest first, then by log position. */
+  historyOrders(accountId: number, range: TimeRange, page?: Page): Promise<HistoryOrderView[]>;
+  /** Deals of an account made within the range, oldest first, then by deal id. */
+  deals(accountId: number, range: TimeRange, page?: Page): Promise<DealView[]>;
+  /** Every deal of one position (its opening deal and each close), oldest first, then by deal id. */
+  positionDeals(positionId: number): Promise<DealView[]>;
 }
 
 export interface ReadModelStore extends ReadModelReader {

@@ -1,9 +1,20 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import { fixedToString, normalizeEmail, parseFixed } from '../../../domain/src/index.js';
 import type { ReadModelStore } from '../read-model-store.port.js';
-import type { ReadModelOp } from '../read-model.ops.js';
+import { archivedOrder, type ReadModelOp } from '../read-model.ops.js';
 import { ReadModelInconsistencyError } from '../sqlite/sqlite-read-model-store.js';
-import type { AccountView, ClosedOrderView, GroupView, OpenOrderView, PendingOrderView, UserView } from '../views.js';
+import type {
+  AccountView,
+  ClosedOrderView,
+  DealView,
+  GroupView,
+  HistoryOrderView,
+  OpenOrderView,
+  Page,
+  PendingOrderView,
+  TimeRange,
+  UserView,
+} from '../views.js';
 
 export const DEFAULT_READ_MODEL_KEY_PREFIX = 'ts:rm:';
 
@@ -53,6 +64,20 @@ const closedMember = (order: ClosedOrderView): string =>
 // JSON escapes U+0000, so the row is everything after the last separator.
 const closedRow = (member: string): ClosedOrderView => JSON.parse(member.slice(member.lastIndexOf(SEP) + 1)) as ClosedOrderView;
 
+/**
+ * An order's member in its account's order history: done time, log position, order id. Scores are 0
+ * and the set is read BYLEX, which orders like SQLite's `ORDER BY done_at, position`. The member
+ * depends only on the event that ended the order, so putting the order again adds no second member.
+ */
+const historyMember = (order: HistoryOrderView): string =>
+  `${order.doneAt}${SEP}${padId(order.position, 'position')}${SEP}${padId(order.orderId, 'orderId')}`;
+/** A deal's member in its account's and its position's deal sets: time, then deal id. */
+const dealMember = (deal: DealView): string => `${deal.time}${SEP}${padId(deal.dealId, 'dealId')}`;
+/** The id a history or deal member ends with. */
+const memberId = (member: string): number => Number(member.slice(member.lastIndexOf(SEP) + 1));
+/** ZRANGE BYLEX bounds of a time range: members of `from` onwards, before `to` (a member extends its time). */
+const lexRange = (range: TimeRange): [string, string] => [`[${range.from}`, `(${range.to}`];
+
 const parseDoc = <T>(doc: string | null | undefined): T | undefined => (doc == null ? undefined : (JSON.parse(doc) as T));
 const addDecimal = (a: string, b: string): string => fixedToString(parseFixed(a) + parseFixed(b));
 const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
@@ -80,6 +105,9 @@ interface Overlay {
   groups: Map<string, GroupView>;
   /** Sorted-set changes, last one per member wins: a score to add with, or null to remove. */
   sets: Map<string, Map<string, number | null>>;
+  /** History orders and deals are only ever put whole: written, never read by an op. */
+  historyOrders: Map<number, HistoryOrderView>;
+  deals: Map<number, DealView>;
 }
 
 /**
@@ -96,6 +124,9 @@ interface Overlay {
  *   ids, scored by id;
  * - `groups`: sorted set of group names, all scored 0, so in byte order like SQLite's ORDER BY name;
  * - `account-closed-orders:{accountId}`: the closed rows themselves, see {@link closedMember};
+ * - `history-order:{orderId}`, `deal:{dealId}`: the JSON documents of final orders and deals;
+ *   `account-history-orders:{accountId}` (see {@link historyMember}), `account-deals:{accountId}` and
+ *   `position-deals:{positionId}` (see {@link dealMember}): sorted sets ordering them by time;
  * - `checkpoint`: the last applied log position.
  *
  * apply() reads the documents a batch touches (WATCHing the checkpoint), runs every op in memory
@@ -194,6 +225,21 @@ export class RedisReadModelStore implements ReadModelStore {
     return parseDoc(await this.redis.get(this.key.group(name)));
   }
 
+  async historyOrders(accountId: number, range: TimeRange, page: Page = {}): Promise<HistoryOrderView[]> {
+    const members = await this.redis.zrange(this.key.historyOrders(accountId), ...lexRange(range), 'BYLEX', 'LIMIT', page.offset ?? 0, page.limit ?? -1);
+    return this.docs<HistoryOrderView>(members.map((m) => this.key.historyOrder(memberId(m))));
+  }
+
+  async deals(accountId: number, range: TimeRange, page: Page = {}): Promise<DealView[]> {
+    const members = await this.redis.zrange(this.key.deals(accountId), ...lexRange(range), 'BYLEX', 'LIMIT', page.offset ?? 0, page.limit ?? -1);
+    return this.docs<DealView>(members.map((m) => this.key.deal(memberId(m))));
+  }
+
+  async positionDeals(positionId: number): Promise<DealView[]> {
+    const members = await this.redis.zrange(this.key.positionDeals(positionId), 0, '-1');
+    return this.docs<DealView>(members.map((m) => this.key.deal(memberId(m))));
+  }
+
   private readonly key = {
     checkpoint: () => `${this.keyPrefix}checkpoint`,
     user: (userId: number) => `${this.keyPrefix}user:${userId}`,
@@ -207,6 +253,11 @@ export class RedisReadModelStore implements ReadModelStore {
     pendingOrders: (accountId: number) => `${this.keyPrefix}account-pending-orders:${accountId}`,
     group: (name: string) => `${this.keyPrefix}group:${name}`,
     groups: () => `${this.keyPrefix}groups`,
+    historyOrder: (orderId: number) => `${this.keyPrefix}history-order:${orderId}`,
+    historyOrders: (accountId: number) => `${this.keyPrefix}account-history-orders:${accountId}`,
+    deal: (dealId: number) => `${this.keyPrefix}deal:${dealId}`,
+    deals: (accountId: number) => `${this.keyPrefix}account-deals:${accountId}`,
+    positionDeals: (positionId: number) => `${this.keyPrefix}position-deals:${positionId}`,
   };
 
   /** The documents under `keys` in one MGET, in order; one deleted since its index was read is left out. */
@@ -268,6 +319,8 @@ export class RedisReadModelStore implements ReadModelStore {
         dirtyPending: new Set(),
         groups: new Map(),
         sets: new Map(),
+        historyOrders: new Map(),
+        deals: new Map(),
       };
       // Throws on the first op that cannot apply, before anything is written.
       for (const op of ops) this.applyOp(overlay, op);
@@ -314,10 +367,13 @@ export class RedisReadModelStore implements ReadModelStore {
         return;
       case 'patchPendingOrder':
       case 'deletePendingOrder':
+      case 'archivePendingOrder':
         pending.add(op.orderId);
         return;
       case 'addClosedOrder':
       case 'putGroup':
+      case 'putHistoryOrder':
+      case 'putDeal':
         return;
       default: {
         const unknown: never = op;
@@ -423,11 +479,32 @@ export class RedisReadModelStore implements ReadModelStore {
       case 'setAccountGroup':
         this.updateAccount(overlay, op, op.accountId, (account) => ({ ...account, group: op.group, leverage: op.leverage }));
         return;
+      case 'putHistoryOrder':
+        this.putHistoryOrder(overlay, op.order);
+        return;
+      case 'archivePendingOrder': {
+        const pending = overlay.pending.get(op.orderId);
+        if (!pending) throw new ReadModelInconsistencyError(op.op, `pending order ${op.orderId}`);
+        this.putHistoryOrder(overlay, archivedOrder(pending, op));
+        return;
+      }
+      case 'putDeal': {
+        const { deal } = op;
+        overlay.deals.set(deal.dealId, deal);
+        this.setChange(overlay, this.key.deals(deal.accountId), dealMember(deal), 0);
+        if (deal.positionId !== null) this.setChange(overlay, this.key.positionDeals(deal.positionId), dealMember(deal), 0);
+        return;
+      }
       default: {
         const unknown: never = op;
         throw new Error(`Unknown read-model op ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private putHistoryOrder(overlay: Overlay, order: HistoryOrderView): void {
+    overlay.historyOrders.set(order.orderId, order);
+    this.setChange(overlay, this.key.historyOrders(order.accountId), historyMember(order), 0);
   }
 
   private updateAccount(
@@ -463,6 +540,8 @@ export class RedisReadModelStore implements ReadModelStore {
       else write.del(this.key.pending(id));
     }
     for (const [name, group] of overlay.groups) write.set(this.key.group(name), JSON.stringify(group));
+    for (const [id, order] of overlay.historyOrders) write.set(this.key.historyOrder(id), JSON.stringify(order));
+    for (const [id, deal] of overlay.deals) write.set(this.key.deal(id), JSON.stringify(deal));
     for (const [key, members] of overlay.sets) {
       const added: (string | number)[] = [];
       const removed: string[] = [];

@@ -3,8 +3,19 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { fixedToString, normalizeEmail, parseFixed } from '../../../domain/src/index.js';
 import type { ReadModelStore } from '../read-model-store.port.js';
-import type { ReadModelOp } from '../read-model.ops.js';
-import type { AccountView, ClosedOrderView, GroupView, OpenOrderView, PendingOrderView, UserView } from '../views.js';
+import { archivedOrder, type ReadModelOp } from '../read-model.ops.js';
+import type {
+  AccountView,
+  ClosedOrderView,
+  DealView,
+  GroupView,
+  HistoryOrderView,
+  OpenOrderView,
+  Page,
+  PendingOrderView,
+  TimeRange,
+  UserView,
+} from '../views.js';
 
 /**
  * An op targets a document that is not there: the read model and the log disagree. Thrown inside the
@@ -58,6 +69,23 @@ const SCHEMA = `
     name TEXT PRIMARY KEY,
     doc TEXT NOT NULL
   );
+  CREATE TABLE IF NOT EXISTS history_orders (
+    order_id   INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    done_at    TEXT    NOT NULL,
+    position   INTEGER NOT NULL,
+    doc        TEXT    NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS history_orders_by_account ON history_orders (account_id, done_at, position);
+  CREATE TABLE IF NOT EXISTS deals (
+    deal_id     INTEGER PRIMARY KEY,
+    account_id  INTEGER NOT NULL,
+    position_id INTEGER,
+    time        TEXT    NOT NULL,
+    doc         TEXT    NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS deals_by_account ON deals (account_id, time, deal_id);
+  CREATE INDEX IF NOT EXISTS deals_by_position ON deals (position_id, time, deal_id);
   CREATE TABLE IF NOT EXISTS checkpoint (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
     position INTEGER NOT NULL
@@ -126,7 +154,24 @@ export class SqliteReadModelStore implements ReadModelStore {
       putGroup: db.prepare<[string, string]>('INSERT OR REPLACE INTO groups (name, doc) VALUES (?, ?)'),
       group: db.prepare<[string], string>('SELECT doc FROM groups WHERE name = ?').pluck(),
       groups: db.prepare<[], string>('SELECT doc FROM groups ORDER BY name').pluck(),
-      clear: ['users', 'accounts', 'open_orders', 'closed_orders', 'pending_orders', 'groups', 'checkpoint'].map((table) =>
+      putHistoryOrder: db.prepare<[number, number, string, number, string]>(
+        'INSERT OR REPLACE INTO history_orders (order_id, account_id, done_at, position, doc) VALUES (?, ?, ?, ?, ?)',
+      ),
+      historyOrders: db
+        .prepare<[number, string, string, number, number], string>(
+          'SELECT doc FROM history_orders WHERE account_id = ? AND done_at >= ? AND done_at < ? ORDER BY done_at, position LIMIT ? OFFSET ?',
+        )
+        .pluck(),
+      putDeal: db.prepare<[number, number, number | null, string, string]>(
+        'INSERT OR REPLACE INTO deals (deal_id, account_id, position_id, time, doc) VALUES (?, ?, ?, ?, ?)',
+      ),
+      deals: db
+        .prepare<[number, string, string, number, number], string>(
+          'SELECT doc FROM deals WHERE account_id = ? AND time >= ? AND time < ? ORDER BY time, deal_id LIMIT ? OFFSET ?',
+        )
+        .pluck(),
+      positionDeals: db.prepare<[number], string>('SELECT doc FROM deals WHERE position_id = ? ORDER BY time, deal_id').pluck(),
+      clear: ['users', 'accounts', 'open_orders', 'closed_orders', 'pending_orders', 'groups', 'history_orders', 'deals', 'checkpoint'].map((table) =>
         db.prepare(`DELETE FROM ${table}`),
       ),
     };
@@ -203,6 +248,20 @@ export class SqliteReadModelStore implements ReadModelStore {
     return parse(this.sql.group.get(name));
   }
 
+  async historyOrders(accountId: number, range: TimeRange, page: Page = {}): Promise<HistoryOrderView[]> {
+    return this.sql.historyOrders
+      .all(accountId, range.from, range.to, page.limit ?? -1, page.offset ?? 0)
+      .map((doc) => JSON.parse(doc) as HistoryOrderView);
+  }
+
+  async deals(accountId: number, range: TimeRange, page: Page = {}): Promise<DealView[]> {
+    return this.sql.deals.all(accountId, range.from, range.to, page.limit ?? -1, page.offset ?? 0).map((doc) => JSON.parse(doc) as DealView);
+  }
+
+  async positionDeals(positionId: number): Promise<DealView[]> {
+    return this.sql.positionDeals.all(positionId).map((doc) => JSON.parse(doc) as DealView);
+  }
+
   private currentCheckpoint(): number {
     return this.sql.checkpoint.get() ?? 0;
   }
@@ -270,11 +329,29 @@ export class SqliteReadModelStore implements ReadModelStore {
       case 'setAccountGroup':
         this.updateAccount(op, op.accountId, (account) => ({ ...account, group: op.group, leverage: op.leverage }));
         return;
+      case 'putHistoryOrder':
+        this.putHistoryOrder(op.order);
+        return;
+      case 'archivePendingOrder': {
+        const pending = parse<PendingOrderView>(this.sql.pendingOrder.get(op.orderId));
+        if (!pending) throw new ReadModelInconsistencyError(op.op, `pending order ${op.orderId}`);
+        this.putHistoryOrder(archivedOrder(pending, op));
+        return;
+      }
+      case 'putDeal': {
+        const { deal } = op;
+        this.sql.putDeal.run(deal.dealId, deal.accountId, deal.positionId, deal.time, JSON.stringify(deal));
+        return;
+      }
       default: {
         const unknown: never = op;
         throw new Error(`Unknown read-model op ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private putHistoryOrder(order: HistoryOrderView): void {
+    this.sql.putHistoryOrder.run(order.orderId, order.accountId, order.doneAt, order.position, JSON.stringify(order));
   }
 
   private updateAccount(op: ReadModelOp, accountId: number, change: (account: AccountView) => AccountView): void {
