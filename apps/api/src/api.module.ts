@@ -9,6 +9,7 @@ import { AdminGuard } from './admin/admin.guard.js';
 import { ApplyTicksController } from './admin/apply-ticks/apply-ticks.controller.js';
 import { ChangeBalanceController } from './admin/change-balance/change-balance.controller.js';
 import { GroupsController } from './admin/groups/groups.controller.js';
+import { ManagersController } from './admin/managers/managers.controller.js';
 import { AuditAccessGuard } from './audit/audit-access.guard.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
@@ -19,12 +20,17 @@ import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TOKEN_TTL_SECONDS, TokenServic
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { EngineGateway } from './common/engine-gateway.service.js';
 import { DIALECTS } from './dialects/index.js';
+import { CandlesController } from './market/candles.controller.js';
 import { MarketController } from './market/market.controller.js';
+import { MetaApiCandlesController } from './market/metaapi/metaapi-candles.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console/console.providers.js';
+import { METRICS_CONTROLLERS, metricsProviders } from './metrics/metrics.providers.js';
+import { STREAMING_CONTROLLERS, streamingProviders } from './streaming/streaming.providers.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { RateLimits } from './rate-limit/rate-limits.js';
 import { UserRateLimitInterceptor } from './rate-limit/user-rate-limit.interceptor.js';
-import { APP_CONFIG, ENGINE, EVENTS, HEALTH, IDEMPOTENCY, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
+import { APP_CONFIG, CANDLES, ENGINE, EVENTS, HEALTH, IDEMPOTENCY, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
 import { CloseOrderController } from './trading/close-order/close-order.controller.js';
 import { CreateOrderController } from './trading/create-order/create-order.controller.js';
 import { CreateOrderHandler } from './trading/create-order/create-order.handler.js';
@@ -55,11 +61,17 @@ export class ApiModule {
         ListOpenOrdersController,
         ListClosedOrdersController,
         MarketController,
+        CandlesController,
+        MetaApiCandlesController,
         ApplyTicksController,
         ChangeBalanceController,
         GroupsController,
+        ManagersController,
         AuditController,
         HealthController,
+        ...METRICS_CONTROLLERS,
+        ...STREAMING_CONTROLLERS,
+        ...CONSOLE_CONTROLLERS,
         ...DIALECTS.flatMap((d) => d.controllers),
       ],
       providers: [
@@ -69,6 +81,7 @@ export class ApiModule {
         { provide: WATERMARK, useValue: runtime.watermark },
         { provide: PRICES, useValue: runtime.prices },
         { provide: HEALTH, useValue: runtime.health },
+        { provide: CANDLES, useValue: runtime.candles ?? null },
         { provide: EVENTS, useValue: runtime.events },
         { provide: IDEMPOTENCY, useValue: runtime.idempotency },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -84,6 +97,9 @@ export class ApiModule {
         AuditAccessGuard,
         AuditService,
         CreateOrderHandler,
+        ...metricsProviders(runtime),
+        ...streamingProviders(runtime),
+        ...CONSOLE_PROVIDERS,
         ...DIALECTS.flatMap((d) => d.providers),
       ],
     };

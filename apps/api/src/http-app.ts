@@ -3,8 +3,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { ApiModule } from './api.module.js';
+import { installHttpMetrics } from './metrics/http-metrics.js';
+import { setupOpenApi } from './openapi/openapi.js';
 import { RateLimits } from './rate-limit/rate-limits.js';
 import type { ApiRuntime } from './runtime.tokens.js';
+import { attachWebSocketStream } from './streaming/websocket-stream.js';
 
 /** Largest request body accepted; a trade request is a few hundred bytes. */
 const BODY_LIMIT = 256 * 1024;
@@ -58,5 +61,10 @@ export async function createHttpApp(runtime: ApiRuntime): Promise<NestFastifyApp
     logger: nestLogger,
   });
   admitGlobally(app);
+  // Prometheus timings per route and dialect (/metrics), and the WebSocket stream (/api/v1/stream).
+  installHttpMetrics(app);
+  attachWebSocketStream(app);
+  // Swagger UI at /docs, the OpenAPI JSON at /docs-json: every dialect's endpoints and the seeds' examples.
+  setupOpenApi(app);
   return app;
 }

@@ -6,7 +6,9 @@ import { EngineGateway } from '../common/engine-gateway.service.js';
 import { apiV1Body } from '../common/validation.js';
 import { AccountsService, type AccountSummary } from './accounts.service.js';
 import { OpenAccountDto } from './open-account.dto.js';
+import { ApiV1, GetAccountDocs, ListAccountsDocs, OpenAccountDocs } from '../openapi/v1-docs.js';
 
+@ApiV1('Users and accounts')
 @Controller('api/v1/accounts')
 @UseGuards(CredentialsGuard)
 export class AccountsController {
@@ -15,12 +17,14 @@ export class AccountsController {
     private readonly gateway: EngineGateway,
   ) {}
 
+  @ListAccountsDocs()
   @Get()
   async list(@CurrentUser() user: Principal): Promise<{ accounts: AccountSummary[] }> {
     const accounts = await this.accounts.list(user);
     return { accounts: await Promise.all(accounts.map((a) => this.accounts.summary(a))) };
   }
 
+  @OpenAccountDocs()
   @Post()
   @HttpCode(HttpStatus.CREATED)
   async open(@CurrentUser() user: Principal, @Body(apiV1Body()) body: OpenAccountDto): Promise<AccountSummary> {
@@ -35,6 +39,7 @@ export class AccountsController {
     return this.accounts.summary(await this.accounts.resolve(user, outcome.accountId));
   }
 
+  @GetAccountDocs()
   @Get(':accountId')
   async get(@CurrentUser() user: Principal, @Param('accountId') accountId: string): Promise<AccountSummary> {
     if (!/^\d+$/.test(accountId)) throw notFound('Account');

@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { FastifyReply } from 'fastify';
 import { EngineTimeoutError } from '../../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../../libs/platform/src/logger.js';
+import { dialectErrorFilter } from '../dialects/index.js';
 import { TIMEOUT_BODY } from './api-errors.js';
 
 /** Maps every failure to the `/api/v1` error shape `{ error }`; internals never leak to clients. */
@@ -10,6 +11,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = createLogger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // A dialect's path (MT4 `/trade/`, Hummingbot `/trading/`) keeps its own error shape even for
+    // failures raised before its controller's filter could run (malformed JSON, unknown route).
+    const dialect = dialectErrorFilter(host.switchToHttp().getRequest<{ url?: string }>()?.url);
+    if (dialect) return dialect.catch(exception, host);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof EngineTimeoutError) {
       void reply.status(HttpStatus.REQUEST_TIMEOUT).send(TIMEOUT_BODY);

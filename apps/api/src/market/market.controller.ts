@@ -2,11 +2,13 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { fixedToNumber, INSTRUMENTS, type PriceBoard } from '../../../../libs/domain/src/index.js';
 import { priceNumber } from '../common/render.js';
 import { PRICES } from '../runtime.tokens.js';
+import { PricesDocs, SymbolsDocs } from '../openapi/v1-docs.js';
 
 @Controller('api/v1')
 export class MarketController {
   constructor(@Inject(PRICES) private readonly prices: PriceBoard) {}
 
+  @SymbolsDocs()
   @Get('symbols')
   symbols() {
     return {
@@ -26,6 +28,7 @@ export class MarketController {
     };
   }
 
+  @PricesDocs()
   @Get('prices')
   latest() {
     return {

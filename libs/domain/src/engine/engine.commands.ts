@@ -11,6 +11,7 @@ import type { ModifyPosition } from './modify-position/modify-position.command.j
 import type { OpenAccount } from './open-account/open-account.command.js';
 import type { PlacePendingOrder } from './place-pending-order/place-pending-order.command.js';
 import type { PlaceOrder } from './place-order/place-order.command.js';
+import type { RegisterManager } from './register-manager/register-manager.command.js';
 import type { RegisterUser } from './register-user/register-user.command.js';
 
 export type {
@@ -27,11 +28,13 @@ export type {
   OpenAccount,
   PlacePendingOrder,
   PlaceOrder,
+  RegisterManager,
   RegisterUser,
 };
 
 export type EngineCommand =
   | RegisterUser
+  | RegisterManager
   | OpenAccount
   | PlaceOrder
   | PlacePendingOrder

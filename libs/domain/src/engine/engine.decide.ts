@@ -14,6 +14,7 @@ import { modifyPosition } from './modify-position/modify-position.decide.js';
 import { openAccount } from './open-account/open-account.decide.js';
 import { placePendingOrder } from './place-pending-order/place-pending-order.decide.js';
 import { placeOrder } from './place-order/place-order.decide.js';
+import { registerManager } from './register-manager/register-manager.decide.js';
 import { registerUser } from './register-user/register-user.decide.js';
 
 export type { DecideContext, Decision, Outcome, RejectReason } from './decision.js';
@@ -24,6 +25,8 @@ export function decide(state: EngineState, command: EngineCommand, ctx: DecideCo
   switch (command.type) {
     case 'RegisterUser':
       return registerUser(state, command, ctx);
+    case 'RegisterManager':
+      return registerManager(state, command, ctx);
     case 'OpenAccount':
       return openAccount(state, command, ctx);
     case 'PlaceOrder':

@@ -32,6 +32,7 @@ export class MalformedEntryError extends Error {
 /** Every command type, checked by the compiler against the domain's union (a new type must be added here). */
 const KNOWN_TYPES = {
   RegisterUser: true,
+  RegisterManager: true,
   OpenAccount: true,
   PlaceOrder: true,
   PlacePendingOrder: true,
@@ -80,6 +81,8 @@ export function decodeCommand(text: string): EngineCommand {
     throw new MalformedEntryError('ApplyTick has no valid tick');
   }
   if (typeof tick.bid !== 'string' || typeof tick.ask !== 'string') throw new MalformedEntryError('tick prices must be decimal strings');
+  // The feed's name (simulated, binance, …) rides along as a string so fill events can record it.
+  if (tick.feed !== undefined && typeof tick.feed !== 'string') throw new MalformedEntryError('tick feed must be a string');
   try {
     return { type: 'ApplyTick', commandId: value.commandId, tick: { ...tick, symbol: tick.symbol, time: tick.time, bid: parseFixed(tick.bid), ask: parseFixed(tick.ask) } };
   } catch (error) {

@@ -11,7 +11,7 @@ export function isBroadcast(command: EngineCommand): boolean {
 /**
  * Default routing, matching the engine's id space (a shard hands out ids ≡ shard mod shards):
  * account commands by accountId, commands on an existing order or position by orderId,
- * OpenAccount by userId, and RegisterUser by a stable hash of the normalised e-mail (the engine's
+ * OpenAccount by userId, and RegisterUser (and RegisterManager) by a stable hash of the normalised e-mail (the engine's
  * own normalisation), so one address always reaches the one shard that can tell whether it is
  * taken. Broadcast commands (ApplyTick, AdvanceClock, DefineGroup) have no owner: -1.
  */
@@ -32,6 +32,7 @@ export function shardFor(command: EngineCommand, shards: number): number {
     case 'OpenAccount':
       return modulo(command.userId, shards, 'userId');
     case 'RegisterUser':
+    case 'RegisterManager':
       return fnv1a32(normalizeEmail(command.email)) % shards;
     case 'ApplyTick':
     case 'AdvanceClock':

@@ -5,6 +5,7 @@ import { badRequest } from '../../common/api-errors.js';
 import { EngineGateway } from '../../common/engine-gateway.service.js';
 import { PRICES } from '../../runtime.tokens.js';
 import { AdminGuard } from '../admin.guard.js';
+import { ApiAdmin, ApplyTicksDocs } from '../../openapi/v1-docs.js';
 
 const TICK_FIELDS = new Set(['symbol', 'bid', 'ask']);
 const MAX_TICKS = 10_000;
@@ -33,9 +34,10 @@ function parseTick(raw: unknown, index: number, time: number): Quote {
   const b = price(bid, 'bid');
   const a = price(ask, 'ask');
   if (a < b) throw badRequest(`${at}: ask must not be below bid`);
-  return { symbol: instrument.symbol, bid: b, ask: a, time };
+  return { symbol: instrument.symbol, bid: b, ask: a, time, feed: 'admin' };
 }
 
+@ApiAdmin()
 @Controller('api/v1/admin')
 @UseGuards(AdminGuard)
 export class ApplyTicksController {
@@ -48,6 +50,7 @@ export class ApplyTicksController {
    * Feeds prices to the engine. Answers once the engine applied every tick (fills, TP/SL) and the
    * read models show the result.
    */
+  @ApplyTicksDocs()
   @Post('ticks')
   @HttpCode(HttpStatus.OK)
   async apply(@Body() body: unknown) {

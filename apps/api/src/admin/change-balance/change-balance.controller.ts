@@ -9,7 +9,9 @@ import { apiV1Body } from '../../common/validation.js';
 import { READ_MODELS } from '../../runtime.tokens.js';
 import { AdminGuard } from '../admin.guard.js';
 import { ChangeBalanceDto } from './change-balance.dto.js';
+import { ApiAdmin, ChangeBalanceDocs } from '../../openapi/v1-docs.js';
 
+@ApiAdmin()
 @Controller('api/v1/admin/accounts')
 @UseGuards(AdminGuard)
 export class ChangeBalanceController {
@@ -19,6 +21,7 @@ export class ChangeBalanceController {
   ) {}
 
   /** A deposit, or a withdrawal when negative (refused beyond the free margin). */
+  @ChangeBalanceDocs()
   @Post(':accountId/balance')
   @HttpCode(HttpStatus.OK)
   async change(@Param('accountId') accountIdText: string, @Body(apiV1Body(['amount'])) body: ChangeBalanceDto) {

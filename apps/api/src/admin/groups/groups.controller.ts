@@ -8,7 +8,9 @@ import { apiV1Body } from '../../common/validation.js';
 import { READ_MODELS } from '../../runtime.tokens.js';
 import { AdminGuard } from '../admin.guard.js';
 import { ChangeAccountGroupDto, DefineGroupDto } from './define-group.dto.js';
+import { ApiAdmin, DefineGroupDocs, ListGroupsDocs, MoveAccountDocs } from '../../openapi/v1-docs.js';
 
+@ApiAdmin()
 @Controller('api/v1/admin')
 @UseGuards(AdminGuard)
 export class GroupsController {
@@ -18,6 +20,7 @@ export class GroupsController {
   ) {}
 
   /** Defines (or redefines) a group: account leverage, margin call and stop-out levels, commission, symbols, hedging. */
+  @DefineGroupDocs()
   @Post('groups')
   @HttpCode(HttpStatus.OK)
   async define(@Body(apiV1Body(['name', 'leverage', 'marginCall', 'stopOut'])) body: DefineGroupDto) {
@@ -41,12 +44,14 @@ export class GroupsController {
     return { group: await this.readModels.group(body.name) };
   }
 
+  @ListGroupsDocs()
   @Get('groups')
   async list() {
     return { groups: await this.readModels.groups() };
   }
 
   /** Moves an account into a group; its conditions apply from the account's next decision. */
+  @MoveAccountDocs()
   @Post('accounts/:accountId/group')
   @HttpCode(HttpStatus.OK)
   async move(@Param('accountId') accountIdText: string, @Body(apiV1Body(['group'])) body: ChangeAccountGroupDto) {

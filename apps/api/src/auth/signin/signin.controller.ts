@@ -9,7 +9,9 @@ import { READ_MODELS } from '../../runtime.tokens.js';
 import { verifyPassword } from '../password-hasher.js';
 import { TokenService } from '../token.service.js';
 import { SigninDto } from './signin.dto.js';
+import { ApiV1Public, SigninDocs } from '../../openapi/v1-docs.js';
 
+@ApiV1Public('Users and accounts')
 @Controller('api/v1/user')
 export class SigninController {
   constructor(
@@ -18,6 +20,7 @@ export class SigninController {
     private readonly limits: RateLimits,
   ) {}
 
+  @SigninDocs()
   @Post('signin')
   @HttpCode(HttpStatus.OK)
   async signin(

@@ -7,7 +7,9 @@ import { APP_CONFIG } from '../../runtime.tokens.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { hashPassword } from '../password-hasher.js';
 import { SignupDto } from './signup.dto.js';
+import { ApiV1Public, SignupDocs } from '../../openapi/v1-docs.js';
 
+@ApiV1Public('Users and accounts')
 @Controller('api/v1/user')
 export class SignupController {
   constructor(
@@ -16,6 +18,7 @@ export class SignupController {
   ) {}
 
   /** A new user with one USD account in group `demo`, funded with DEMO_BALANCE. */
+  @SignupDocs()
   @Post('signup')
   @HttpCode(HttpStatus.CREATED)
   async signup(@Body(apiV1Body(['email', 'password'])) body: SignupDto): Promise<{ userId: string; accountId: string }> {

@@ -9,7 +9,9 @@ import { EngineGateway } from '../../common/engine-gateway.service.js';
 import { moneyNumber } from '../../common/render.js';
 import { apiV1Body } from '../../common/validation.js';
 import { CloseOrderDto } from './close-order.dto.js';
+import { ApiV1, CloseOrderDocs } from '../../openapi/v1-docs.js';
 
+@ApiV1('Trading (/api/v1)')
 @Controller('api/v1/trade')
 @UseGuards(CredentialsGuard)
 export class CloseOrderController {
@@ -19,6 +21,7 @@ export class CloseOrderController {
   ) {}
 
   /** Closes a position, or part of it when `quantity` is below the open volume. */
+  @CloseOrderDocs()
   @Post('close')
   @HttpCode(HttpStatus.OK)
   async close(@CurrentUser() user: Principal, @Body(apiV1Body(['orderId'])) body: CloseOrderDto, @Req() request: { id?: string }) {

@@ -8,13 +8,16 @@ import { badRequest } from '../../common/api-errors.js';
 import { apiV1Body } from '../../common/validation.js';
 import { CreateOrderCommand } from './create-order.command.js';
 import { CREATE_ORDER_REQUIRED, CreateOrderDto } from './create-order.dto.js';
+import { ApiV1, CreateOrderDocs } from '../../openapi/v1-docs.js';
 
+@ApiV1('Trading (/api/v1)')
 @Controller('api/v1/trade')
 @UseGuards(CredentialsGuard)
 export class CreateOrderController {
   constructor(private readonly commands: CommandBus) {}
 
   /** Seed 000: a market order, answered within 3 seconds (else the seed's 408). */
+  @CreateOrderDocs()
   @Post('create')
   @HttpCode(HttpStatus.OK)
   async create(

@@ -5,7 +5,9 @@ import { CredentialsGuard } from '../../auth/credentials.guard.js';
 import { CurrentUser, type Principal } from '../../auth/principal.js';
 import { READ_MODELS } from '../../runtime.tokens.js';
 import { closedOrderRow } from '../order-rows.js';
+import { ApiV1, ListClosedOrdersDocs } from '../../openapi/v1-docs.js';
 
+@ApiV1('Trading (/api/v1)')
 @Controller('api/v1/trade')
 @UseGuards(CredentialsGuard)
 export class ListClosedOrdersController {
@@ -15,6 +17,7 @@ export class ListClosedOrdersController {
   ) {}
 
   /** Closed history, newest first; a partial close is its own row under the position's id. */
+  @ListClosedOrdersDocs()
   @Get(['closed', 'close'])
   async list(@CurrentUser() user: Principal, @Query('accountId') accountId?: string) {
     const account = await this.accounts.resolve(user, accountId);

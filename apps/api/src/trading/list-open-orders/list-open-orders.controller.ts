@@ -6,7 +6,9 @@ import { CredentialsGuard } from '../../auth/credentials.guard.js';
 import { CurrentUser, type Principal } from '../../auth/principal.js';
 import { PRICES, READ_MODELS } from '../../runtime.tokens.js';
 import { openOrderRow } from '../order-rows.js';
+import { ApiV1, ListOpenOrdersDocs } from '../../openapi/v1-docs.js';
 
+@ApiV1('Trading (/api/v1)')
 @Controller('api/v1/trade')
 @UseGuards(CredentialsGuard)
 export class ListOpenOrdersController {
@@ -17,6 +19,7 @@ export class ListOpenOrdersController {
   ) {}
 
   /** Seed 002: open positions with live price and floating profit. */
+  @ListOpenOrdersDocs()
   @Get(['open', 'orders'])
   async list(@CurrentUser() user: Principal, @Query('accountId') accountId?: string, @Query('clientId') clientId?: string) {
     const account = await this.accounts.resolve(user, accountId);
