@@ -87,7 +87,9 @@ export function reject(
 }
 
 export function quoteUsed(quote: Quote): QuoteUsed {
-  return { bid: fixedToString(quote.bid), ask: fixedToString(quote.ask), time: iso(quote.time) };
+  const used: QuoteUsed = { bid: fixedToString(quote.bid), ask: fixedToString(quote.ask), time: iso(quote.time) };
+  if (quote.feed !== undefined) used.feed = quote.feed;
+  return used;
 }
 
 export function freshQuote(symbol: string, ctx: DecideContext): Quote | undefined {

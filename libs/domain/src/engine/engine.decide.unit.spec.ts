@@ -68,6 +68,11 @@ function opened(data: Partial<PositionOpened['data']> & Pick<PositionOpened['dat
       quote: { bid: '42000', ask: '42000.5', time: OPEN_AT },
       clientId: null,
       comment: null,
+      // A market fill in the demo group: no commission, so the balance stays what the account held (10000 by default).
+      orderType: 'MARKET',
+      commission: '0',
+      balance: '10000',
+      magic: null,
       ...data,
     },
   };
@@ -115,6 +120,7 @@ function order(overrides: Partial<PlaceOrder> = {}): PlaceOrder {
     slippage: null,
     clientId: null,
     comment: null,
+    magic: null,
     deadline: NOW + 3_000,
     ...overrides,
   };
@@ -320,6 +326,10 @@ describe('PlaceOrder', () => {
               quote: used('42000', '42000.5'),
               clientId: null,
               comment: null,
+              orderType: 'MARKET',
+              commission: '0', // demo group: no commission
+              balance: '10000', // unchanged by a zero commission
+              magic: null,
             },
           },
         ])
@@ -347,10 +357,19 @@ describe('PlaceOrder', () => {
               quote: used('42000', '42000.5'),
               clientId: 'c-7',
               comment: 'hedge',
+              orderType: 'MARKET',
+              commission: '0',
+              balance: '10000',
+              magic: null,
             },
           },
         ])
         .thenOutcome({ code: 'TRADE_RETCODE_DONE', orderId: 1_000_001, price: '42000', volume: '0.1' });
+    });
+
+    it('carries the magic number and client tags into the position (MetaApi / MT4 expert id)', () => {
+      const { events } = given(ann()).when(order({ magic: 123456, clientId: 'ea-1', comment: 'grid' }), pricesAt(BTC)).decision;
+      expect((events[0] as PositionOpened).data).toMatchObject({ magic: 123456, clientId: 'ea-1', comment: 'grid', orderType: 'MARKET' });
     });
 
     it('holds 420.01 for 1 lot at 1:100 (42000.50 / 100 = 420.005, a tie rounded up)', () => {
@@ -382,6 +401,10 @@ describe('PlaceOrder', () => {
               quote: used('1.085', '1.0851'),
               clientId: null,
               comment: null,
+              orderType: 'MARKET',
+              commission: '0', // demo group: no commission
+              balance: '10000', // unchanged by a zero commission
+              magic: null,
             },
           },
         ]);
@@ -547,49 +570,57 @@ describe('PlaceOrder', () => {
     describe('an account with 8400.55 USD and a BUY 1 BTCUSD at 42000.50 (margin 4200.05), bid 42000.00', () => {
       // floating (42000.00 − 42000.50) × 1 = −0.50; equity 8400.05; free margin 8400.05 − 4200.05 = 4200.00
       it('opens a SELL 1 BTCUSD at 1:10 needing exactly 4200.00 (42000.00 / 10)', () => {
-        given([...ann('8400.55'), opened({ orderId: 1_000_001 })])
+        given([...ann('8400.55'), opened({ orderId: 1_000_001, balance: '8400.55' })])
           .when(order({ side: 'SELL' }), pricesAt(BTC))
           .thenOutcome({ code: 'TRADE_RETCODE_DONE', orderId: 1_000_002 });
       });
 
       it('records NO_MONEY with one cent less balance (free margin 4199.99)', () => {
-        given([...ann('8400.54'), opened({ orderId: 1_000_001 })])
+        given([...ann('8400.54'), opened({ orderId: 1_000_001, balance: '8400.54' })])
           .when(order({ side: 'SELL' }), pricesAt(BTC))
           .thenOutcome({ code: 'TRADE_RETCODE_NO_MONEY', reason: 'INSUFFICIENT_FREE_MARGIN' });
       });
     });
   });
 
-  describe('slippage (percent of the quoted price)', () => {
-    it('records PRICE_CHANGED when the ask moved 0.50 from 42000.00 and 0.001 % allows 0.42', () => {
+  describe('slippage (the largest distance from the quoted price the client accepts, as a price difference)', () => {
+    // The dialects convert their own unit into this distance (Exness: percent of the quote, e.g.
+    // 0.001 % of 42000.00 = 0.42); the engine compares |fill price − quoted price| with it.
+    it('records PRICE_CHANGED when the ask moved 0.50 from 42000.00 and the limit is 0.42', () => {
       given(ann())
-        .when(order({ slippage: { quotedPrice: '42000.00', maxPercent: '0.001' } }), pricesAt(BTC))
+        .when(order({ slippage: { quotedPrice: '42000.00', maxDeviation: '0.42' } }), pricesAt(BTC))
         .then([rejected('TRADE_RETCODE_PRICE_CHANGED', 'SLIPPAGE_EXCEEDED', { quote: used('42000', '42000.5') })])
         .thenOutcome({ code: 'TRADE_RETCODE_PRICE_CHANGED' });
     });
 
-    it('fills when 0.0012 % allows 0.504 ≥ 0.50', () => {
+    it('fills when the limit 0.504 ≥ the move 0.50', () => {
       given(ann())
-        .when(order({ slippage: { quotedPrice: '42000.00', maxPercent: '0.0012' } }), pricesAt(BTC))
+        .when(order({ slippage: { quotedPrice: '42000.00', maxDeviation: '0.504' } }), pricesAt(BTC))
         .thenOutcome({ code: 'TRADE_RETCODE_DONE' });
     });
 
-    it('fills when the move equals the limit exactly (0.40 = 0.001 % of 40000.00)', () => {
+    it('fills when the move equals the limit exactly (40000.40 − 40000.00 = 0.40)', () => {
       given(ann())
-        .when(order({ slippage: { quotedPrice: '40000.00', maxPercent: '0.001' } }), pricesAt({ BTCUSD: ['39999.90', '40000.40'] }))
+        .when(order({ slippage: { quotedPrice: '40000.00', maxDeviation: '0.40' } }), pricesAt({ BTCUSD: ['39999.90', '40000.40'] }))
         .thenOutcome({ code: 'TRADE_RETCODE_DONE', price: '40000.4' });
     });
 
     it('records PRICE_CHANGED for a SELL whose bid fell 0.50 below the quote (limit 0.420005)', () => {
       given(ann())
-        .when(order({ side: 'SELL', slippage: { quotedPrice: '42000.50', maxPercent: '0.001' } }), pricesAt(BTC))
+        .when(order({ side: 'SELL', slippage: { quotedPrice: '42000.50', maxDeviation: '0.420005' } }), pricesAt(BTC))
         .thenOutcome({ code: 'TRADE_RETCODE_PRICE_CHANGED', reason: 'SLIPPAGE_EXCEEDED' });
     });
 
-    it('fills at any move when the limit is 0 and the price did not move', () => {
+    it('fills with a limit of 0 when the price did not move', () => {
       given(ann())
-        .when(order({ slippage: { quotedPrice: '42000.50', maxPercent: '0' } }), pricesAt(BTC))
+        .when(order({ slippage: { quotedPrice: '42000.50', maxDeviation: '0' } }), pricesAt(BTC))
         .thenOutcome({ code: 'TRADE_RETCODE_DONE' });
+    });
+
+    it('records a non-decimal quoted price or limit as INVALID', () => {
+      given(ann())
+        .when(order({ slippage: { quotedPrice: '42000.00', maxDeviation: '1%' } }), pricesAt(BTC))
+        .then([rejected('TRADE_RETCODE_INVALID', 'INVALID_SLIPPAGE')]);
     });
   });
 
@@ -622,7 +653,7 @@ describe('PlaceOrder', () => {
 
   describe('an account with positions 1000001 and 1000002', () => {
     it('hands out order id 1000003', () => {
-      given([...ann('100000'), opened({ orderId: 1_000_001 }), opened({ orderId: 1_000_002 })])
+      given([...ann('100000'), opened({ orderId: 1_000_001, balance: '100000' }), opened({ orderId: 1_000_002, balance: '100000' })])
         .when(order(), pricesAt(BTC))
         .thenOutcome({ code: 'TRADE_RETCODE_DONE', orderId: 1_000_003 });
     });

@@ -46,6 +46,10 @@ const opened = (data: Partial<PositionOpened['data']> & Pick<PositionOpened['dat
     quote: { bid: '42000', ask: '42000.5', time: AT },
     clientId: null,
     comment: null,
+    orderType: 'MARKET',
+    commission: '0', // demo group
+    balance: '10000', // the balance after a zero commission: unchanged
+    magic: null,
     ...data,
   },
 });
@@ -90,6 +94,8 @@ describe('replaying a sign-up', () => {
       balance: f('10000'),
       margin: 0n,
       positionIds: new Set(),
+      orderIds: new Set(),
+      marginCall: false,
     });
   });
 
@@ -169,8 +175,8 @@ describe('replaying an opened position', () => {
   });
 
   it('refuses an event about an unknown account or symbol', () => {
-    expect(() => replay([...signUp(), opened({ orderId: 1_000_001, accountId: 999 })])).toThrow(/unknown symbol or account/);
-    expect(() => replay([...signUp(), opened({ orderId: 1_000_001, symbol: 'DOGEUSD' })])).toThrow(/unknown symbol or account/);
+    expect(() => replay([...signUp(), opened({ orderId: 1_000_001, accountId: 999 })])).toThrow(/unknown (symbol|account)/);
+    expect(() => replay([...signUp(), opened({ orderId: 1_000_001, symbol: 'DOGEUSD' })])).toThrow(/unknown (symbol|account)/);
   });
 });
 
@@ -208,7 +214,7 @@ describe('replaying a closed position', () => {
   });
 
   it('refuses a close of an unknown position', () => {
-    expect(() => replay([...signUp(), closedEvent({})])).toThrow(/unknown position or account/);
+    expect(() => replay([...signUp(), closedEvent({})])).toThrow(/unknown (position|account)/);
   });
 });
 
@@ -271,6 +277,7 @@ describe('replaying the events of decisions', () => {
     slippage: null,
     clientId: null,
     comment: null,
+    magic: null,
     deadline: NOW + 3_000,
     ...overrides,
   });
@@ -346,5 +353,167 @@ describe('replaying the events of decisions', () => {
     expect(next.outcome).toMatchObject({ code: 'TRADE_RETCODE_DONE', orderId: 1_000_003 });
     const third = decide(replayed, { type: 'RegisterUser', commandId: 'r3', email: 'cy@example.com', passwordHash: 'h', initialBalance: '1' }, ctx);
     expect(third.outcome).toMatchObject({ userId: 3, accountId: 100_003 });
+  });
+});
+
+describe("replaying a pending order's life", () => {
+  const placedEvent = (data: Partial<Extract<DomainEvent, { type: 'OrderPlaced' }>['data']> = {}): DomainEvent => ({
+    type: 'OrderPlaced',
+    data: {
+      accountId: ACCOUNT,
+      orderId: 1_000_001,
+      symbol: 'BTCUSD',
+      orderType: 'BUY_STOP_LIMIT',
+      side: 'BUY',
+      volume: '1',
+      price: '42100',
+      stopLimitPrice: '42050',
+      leverage: 10,
+      takeProfit: '43000',
+      stopLoss: null,
+      expiration: { type: 'SPECIFIED', at: '2026-03-03T12:00:00.000Z' },
+      placedAt: AT,
+      clientId: 'c-1',
+      comment: null,
+      magic: 9,
+      ...data,
+    },
+  });
+
+  it('placed: held with its expiry, its stop armed on the ask, no margin held, the id counter moved on', () => {
+    const state = replay([...signUp(), placedEvent()]);
+    expect(state.orders.get(1_000_001)).toMatchObject({
+      orderType: 'BUY_STOP_LIMIT',
+      side: 'BUY',
+      price: f('42100'),
+      stopLimitPrice: f('42050'),
+      takeProfit: f('43000'),
+      expiresAt: Date.parse('2026-03-03T12:00:00.000Z'),
+      magic: 9,
+    });
+    expect(state.accounts.get(ACCOUNT)).toMatchObject({ margin: 0n, orderIds: new Set([1_000_001]) });
+    expect(state.triggers.entries('BTCUSD', f('42099.5'), f('42100'))).toEqual([1_000_001]); // the ask reaches the stop
+    expect(state.triggers.entries('BTCUSD', f('42099'), f('42099.5'))).toEqual([]);
+    expect(state.expiries.atMost(Date.parse('2026-03-03T12:00:00.000Z'))).toEqual([1_000_001]);
+    expect(nextId(state, 'order')).toBe(1_000_002);
+  });
+
+  it('modified: re-armed at the new entry and expiry', () => {
+    const state = replay([
+      ...signUp(),
+      placedEvent(),
+      {
+        type: 'OrderModified',
+        data: {
+          accountId: ACCOUNT,
+          orderId: 1_000_001,
+          price: '42200',
+          stopLimitPrice: '42150',
+          takeProfit: null,
+          stopLoss: '41000',
+          expiration: { type: 'GTC', at: null },
+          modifiedAt: AT,
+        },
+      },
+    ]);
+    expect(state.orders.get(1_000_001)).toMatchObject({ price: f('42200'), stopLimitPrice: f('42150'), takeProfit: null, stopLoss: f('41000'), expiresAt: null });
+    expect(state.triggers.entries('BTCUSD', f('42099.5'), f('42100'))).toEqual([]); // the old stop
+    expect(state.triggers.entries('BTCUSD', f('42199.5'), f('42200'))).toEqual([1_000_001]);
+    expect(state.expiries.size).toBe(0);
+  });
+
+  it('activated: a BUY_LIMIT at the stop-limit price, watching the ask from above', () => {
+    const state = replay([
+      ...signUp(),
+      placedEvent(),
+      {
+        type: 'OrderActivated',
+        data: { accountId: ACCOUNT, orderId: 1_000_001, orderType: 'BUY_LIMIT', price: '42050', activatedAt: AT, quote: { bid: '42099.5', ask: '42100', time: AT } },
+      },
+    ]);
+    expect(state.orders.get(1_000_001)).toMatchObject({ orderType: 'BUY_LIMIT', price: f('42050'), stopLimitPrice: null });
+    expect(state.triggers.entries('BTCUSD', f('42150'), f('42150.5'))).toEqual([]); // no longer a stop
+    expect(state.triggers.entries('BTCUSD', f('42049.5'), f('42050'))).toEqual([1_000_001]);
+  });
+
+  it('filled: the order becomes the position with its id, the commission is booked, nothing is left armed for the entry', () => {
+    const state = replay([
+      ...signUp(),
+      placedEvent({ orderType: 'BUY_LIMIT', price: '41900', stopLimitPrice: null }),
+      opened({ orderId: 1_000_001, openPrice: '41900', margin: '4190', takeProfit: '43000', stopLoss: null, orderType: 'BUY_LIMIT', commission: '7', balance: '9993' }),
+    ]);
+    expect(state.orders.size).toBe(0);
+    expect(state.positions.get(1_000_001)).toMatchObject({ openPrice: f('41900'), margin: f('4190') });
+    expect(state.accounts.get(ACCOUNT)).toMatchObject({ balance: f('9993'), margin: f('4190'), orderIds: new Set(), positionIds: new Set([1_000_001]) }); // 10000 − 7
+    expect(state.triggers.entries('BTCUSD', f('41000'), f('41000.5'))).toEqual([]);
+    expect(state.triggers.size('BTCUSD')).toBe(1); // the position's TP
+    expect(state.expiries.size).toBe(0);
+  });
+
+  it.each(['CANCELLED', 'EXPIRED', 'NO_MONEY'] as const)('cancelled (%s): removed and disarmed', (reason) => {
+    const state = replay([
+      ...signUp(),
+      placedEvent(),
+      { type: 'OrderCancelled', data: { accountId: ACCOUNT, orderId: 1_000_001, reason, cancelledAt: AT, quote: null } },
+    ]);
+    expect(state.orders.size).toBe(0);
+    expect(state.accounts.get(ACCOUNT)!.orderIds.size).toBe(0);
+    expect(state.triggers.size()).toBe(0);
+    expect(state.expiries.size).toBe(0);
+    expect(nextId(state, 'order')).toBe(1_000_002); // a cancelled id is never handed out again
+  });
+});
+
+describe('replaying groups, margin calls and write-offs', () => {
+  it('a group defined and an account moved into it: the account takes the group and its leverage', () => {
+    const state = replay([
+      ...signUp(),
+      {
+        type: 'GroupDefined',
+        data: {
+          name: 'pro',
+          leverage: 200,
+          maxLeverage: 500,
+          marginCallPercent: '80',
+          stopOutPercent: '30',
+          commissionPerLot: '7',
+          symbols: ['EURUSD'],
+          hedging: false,
+          definedAt: AT,
+        },
+      },
+      { type: 'AccountGroupChanged', data: { accountId: ACCOUNT, group: 'pro', leverage: 200, changedAt: AT } },
+    ]);
+    expect(state.groups.get('pro')).toEqual({
+      name: 'pro',
+      leverage: 200,
+      maxLeverage: 500,
+      marginCallPercent: f('80'),
+      stopOutPercent: f('30'),
+      commissionPerLot: f('7'),
+      symbols: new Set(['EURUSD']),
+      hedging: false,
+    });
+    expect(state.accounts.get(ACCOUNT)).toMatchObject({ group: 'pro', leverage: 200 });
+  });
+
+  it('a margin call sets the flag and its clearing resets it', () => {
+    const state = replay([
+      ...signUp(),
+      { type: 'MarginCallTriggered', data: { accountId: ACCOUNT, marginLevel: '95.12', equity: '399.5', margin: '420.01', at: AT } },
+    ]);
+    expect(state.accounts.get(ACCOUNT)!.marginCall).toBe(true);
+    replay([{ type: 'MarginCallCleared', data: { accountId: ACCOUNT, marginLevel: null, at: AT } }], state);
+    expect(state.accounts.get(ACCOUNT)!.marginCall).toBe(false);
+  });
+
+  it('a write-off takes the balance it reports: 10000 + (30999 − 42000.50) = −1001.50 → 0', () => {
+    const state = replay([
+      ...signUp(),
+      opened({ orderId: 1_000_001 }),
+      closedEvent({ closePrice: '30999', profit: '-11001.5', balance: '-1001.5', reason: 'STOP_OUT' }),
+      { type: 'BalanceWrittenOff', data: { accountId: ACCOUNT, amount: '1001.5', balance: '0', at: AT } },
+    ]);
+    expect(state.accounts.get(ACCOUNT)).toMatchObject({ balance: 0n, margin: 0n });
   });
 });

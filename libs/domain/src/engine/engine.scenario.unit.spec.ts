@@ -72,6 +72,7 @@ const buy = (symbol: string, volume: string, extra: Partial<PlaceOrder> = {}): O
   slippage: null,
   clientId: null,
   comment: null,
+  magic: null,
   deadline: 0,
   ...extra,
 });

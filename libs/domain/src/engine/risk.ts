@@ -75,7 +75,6 @@ export function enforceMarginLevels(state: EngineState, scratch: AccountScratch,
     });
   }
 
-  let stoppedOut = false;
   while (scratch.positions.size > 0 && below(group.stopOutPercent)) {
     const worst = largestLoss(scratch.positions, market);
     if (!worst) break; // a position without a price cannot be closed at market; wait for a tick
@@ -84,12 +83,13 @@ export function enforceMarginLevels(state: EngineState, scratch: AccountScratch,
     scratch.margin -= marginReleased(position, position.volume);
     scratch.positions.delete(position.orderId);
     events.push(closedEvent(position, position.volume, closePriceFor(position.side, quote), profit, scratch.balance, 'STOP_OUT', quote, now));
-    stoppedOut = true;
     metrics = accountMetrics(scratch.balance, scratch.margin, scratch.positions.values(), market);
     if (!metrics) break;
   }
-  if (stoppedOut) events.push(...writeOffIfNegative(account.accountId, scratch.balance, scratch.positions.size, now));
-  if (stoppedOut && scratch.balance < ZERO && scratch.positions.size === 0) scratch.balance = ZERO;
+  // Not only after a stop-out: a stop loss closed through a gap earlier in the same tick can leave the
+  // account flat below zero too, and that loss is written off the same way.
+  events.push(...writeOffIfNegative(account.accountId, scratch.balance, scratch.positions.size, now));
+  if (scratch.balance < ZERO && scratch.positions.size === 0) scratch.balance = ZERO;
 
   if (marginCall && metrics && !below(group.marginCallPercent)) {
     events.push({

@@ -11,6 +11,8 @@ export interface Quote {
   ask: Fixed;
   /** Epoch milliseconds of the price source. */
   time: number;
+  /** The feed that produced it (`simulated`, `binance`, `redis`, `replay`, `admin`); absent when unknown. */
+  feed?: string;
 }
 
 /** Latest prices, as the engine (or a reader) knows them. */

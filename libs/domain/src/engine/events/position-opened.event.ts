@@ -6,6 +6,8 @@ export interface QuoteUsed {
   bid: string;
   ask: string;
   time: string;
+  /** The feed that produced the tick; absent for quotes recorded before feeds were named. */
+  feed?: string;
 }
 
 export interface PositionOpened {
