@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     snapshotEvery: config.snapshotEvery,
   });
   await runner.load();
+  const restored = await prices.restore();
   const input = new RedisEngineInputSource({ shard, url: config.redisUrl, prefix: config.redisPrefix, consumer: `engine-${shard}` });
   input.start(runner.handle);
   await input.ready;
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     const beat = JSON.stringify({ shard, position: runner.position, at: Date.now() });
     void redis.set(`${config.redisPrefix}engine:${shard}:heartbeat`, beat, 'PX', 10_000).catch(() => undefined);
   }, 1_000);
-  log.info({ shard, shards, log: describeEventStore(config), position: runner.position }, `engine shard ${shard}/${shards} running`);
+  log.info({ shard, shards, log: describeEventStore(config), position: runner.position, pricesRestored: restored }, `engine shard ${shard}/${shards} running`);
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'engine stopping');

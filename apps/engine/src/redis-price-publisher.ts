@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
-import { fixedToString, PriceBoard, type Quote } from '../../../libs/domain/src/index.js';
+import { fixedToString, parseFixed, PriceBoard, type Quote } from '../../../libs/domain/src/index.js';
 
 /** Where the engines publish the prices they applied, for API instances to show and quote. */
 export const pricesKey = (prefix: string) => `${prefix}prices`;
 export const pricesChannel = (prefix: string) => `${prefix}prices:updates`;
 
-export const encodeQuote = (q: Quote) => JSON.stringify({ symbol: q.symbol, bid: fixedToString(q.bid), ask: fixedToString(q.ask), time: q.time });
+export const encodeQuote = (q: Quote) =>
+  JSON.stringify({ symbol: q.symbol, bid: fixedToString(q.bid), ask: fixedToString(q.ask), time: q.time, ...(q.feed ? { feed: q.feed } : {}) });
 
 /**
  * The engine's price board, remembering which symbols moved so that each batch publishes its
@@ -19,6 +20,19 @@ export class PublishingPriceBoard extends PriceBoard {
     private readonly prefix: string,
   ) {
     super();
+  }
+
+  /**
+   * Ticks are not events, so a restarted engine would know no price until the next tick although
+   * it published the last ones itself: take them back (the staleness limit still applies to them).
+   */
+  async restore(): Promise<number> {
+    const all = await this.redis.hgetall(pricesKey(this.prefix));
+    for (const text of Object.values(all)) {
+      const q = JSON.parse(text) as { symbol: string; bid: string; ask: string; time: number; feed?: string };
+      super.update({ symbol: q.symbol, bid: parseFixed(q.bid), ask: parseFixed(q.ask), time: q.time, ...(q.feed ? { feed: q.feed } : {}) });
+    }
+    return Object.keys(all).length;
   }
 
   override update(quote: Quote): void {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineCommand } from '../../../../libs/domain/src/index.js';
-import type { EngineClient, EngineReply } from '../../../../libs/messaging/src/index.js';
+import { EngineTimeoutError, type EngineClient, type EngineReply } from '../../../../libs/messaging/src/index.js';
 import type { ReadModelWatermark } from '../../../../libs/read-models/src/watermark/projection-watermark.js';
 import { createLogger } from '../../../../libs/platform/src/logger.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -37,6 +37,9 @@ export class EngineGateway {
   /** Throws EngineTimeoutError when the engine did not answer within the command timeout. */
   async execute(command: EngineCommand, correlationId: string): Promise<EngineReply> {
     const reply = await this.engine.request({ command, correlationId }, this.config.commandTimeoutMs);
+    // Decided just past its deadline (between the deadline and this process's own timer): the
+    // engine refused to execute it, which is exactly what a timeout means to the caller.
+    if (reply.outcome.code === 'TRADE_RETCODE_TIMEOUT') throw new EngineTimeoutError(command.commandId, this.config.commandTimeoutMs);
     // The command was decided; its answer must not be lost to a slow projection, only delayed.
     if (!(await this.watermark.waitFor(reply.position, READ_MODEL_GRACE_MS))) {
       this.logger.warn({ commandId: command.commandId, position: reply.position }, 'read models lag behind the engine; answering before they show the change');
