@@ -1,11 +1,14 @@
 import type { PriceBoard } from '../../../libs/domain/src/index.js';
 import type { EventStore } from '../../../libs/event-store/src/index.js';
+import type { CandleReader } from '../../../libs/market-data/src/candles/candle-store.port.js';
 import type { EngineClient } from '../../../libs/messaging/src/index.js';
 import type { ReadModelReader } from '../../../libs/read-models/src/read-model-store.port.js';
 import type { ReadModelWatermark } from '../../../libs/read-models/src/watermark/projection-watermark.js';
 import type { AppConfig } from './config/app-config.js';
 import type { HealthProbe } from './health/health.port.js';
 import type { IdempotencyStore } from './idempotency/idempotency.store.js';
+import type { TradestreamMetrics } from './metrics/metrics.js';
+import type { LiveEventSource } from './streaming/stream-messages.js';
 
 /** The adapters an API process runs on, chosen by the deployment (embedded or distributed). */
 export interface ApiRuntime {
@@ -19,6 +22,12 @@ export interface ApiRuntime {
   idempotency: IdempotencyStore;
   /** The event log, read by the audit endpoints (history and point-in-time state). */
   events: EventStore;
+  /** Prometheus metrics of this process; the runtime fills in what it can measure (a fresh registry when absent). */
+  metrics?: TradestreamMetrics;
+  /** Every event of the log as it is projected, for the streaming endpoints (absent: the stream hub follows the log itself). */
+  liveEvents?: LiveEventSource;
+  /** The candle read model (bars built from ticks); absent: the candle endpoints answer 503. */
+  candles?: CandleReader;
 }
 
 export const API_RUNTIME = Symbol('API_RUNTIME');
@@ -29,4 +38,5 @@ export const WATERMARK = Symbol('WATERMARK');
 export const PRICES = Symbol('PRICES');
 export const HEALTH = Symbol('HEALTH');
 export const EVENTS = Symbol('EVENTS');
+export const CANDLES = Symbol('CANDLES');
 export const IDEMPOTENCY = Symbol('IDEMPOTENCY');

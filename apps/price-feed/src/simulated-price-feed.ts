@@ -1,5 +1,5 @@
 import { INSTRUMENTS, SCALE_DIGITS, type Instrument, type Quote } from '../../../libs/domain/src/index.js';
-import type { PriceFeed } from './price-feed.port.js';
+import type { FeedStatus, PriceFeed, PublishTick } from './price-feed.port.js';
 
 /** Where each instrument starts and how wide its spread is, in points (10^-digits). */
 const START: Record<string, { price: number; spreadPoints: number }> = {
@@ -42,7 +42,10 @@ interface Walk {
  * of points converted to the domain's fixed-point scale.
  */
 export class SimulatedPriceFeed implements PriceFeed {
+  readonly name = 'simulated';
   private timer?: NodeJS.Timeout;
+  private ticks = 0;
+  private lastTickAt: number | null = null;
   private readonly random: () => number;
   private readonly walks: Walk[];
 
@@ -60,11 +63,13 @@ export class SimulatedPriceFeed implements PriceFeed {
     });
   }
 
-  start(publish: (tick: Quote) => void): void {
+  start(publish: PublishTick): void {
     const clock = this.options.clock ?? Date.now;
     const emitAll = () => {
       const time = clock();
-      for (const walk of this.walks) publish(this.step(walk, time));
+      for (const walk of this.walks) void publish(this.step(walk, time));
+      this.ticks += this.walks.length;
+      this.lastTickAt = time;
     };
     emitAll();
     this.timer = setInterval(emitAll, this.options.intervalMs ?? 250);
@@ -73,6 +78,12 @@ export class SimulatedPriceFeed implements PriceFeed {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Ticks every 250 ms for every instrument while running: its prices never go stale. */
+  status(): FeedStatus {
+    return { feed: this.name, state: this.timer ? 'connected' : 'idle', ticks: this.ticks, lastTickAt: this.lastTickAt };
   }
 
   private step(walk: Walk, time: number): Quote {
@@ -85,6 +96,6 @@ export class SimulatedPriceFeed implements PriceFeed {
     const bidPoints = walk.midPoints - half;
     const askPoints = bidPoints + walk.spreadPoints;
     const toFixed = (points: number) => BigInt(points) * 10n ** BigInt(SCALE_DIGITS - walk.instrument.digits);
-    return { symbol: walk.instrument.symbol, bid: toFixed(bidPoints), ask: toFixed(askPoints), time };
+    return { symbol: walk.instrument.symbol, bid: toFixed(bidPoints), ask: toFixed(askPoints), time, feed: this.name };
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHttpApp } from '../../api/src/http-app.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
+import { announceStartup, servesRoute } from '../../api/src/console/startup-banner.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { startEmbedded } from './embedded-runtime.js';
 
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   log.info({ url, dataDir: config.dataDir, priceFeed: config.priceFeed, admin: config.adminToken !== null }, `Tradestream listening on ${url}`);
+  // Where the API, docs, console, health and metrics are: a log line, and a banner on a terminal.
+  announceStartup({ url, mode: 'embedded', dataDir: config.dataDir, priceFeed: config.priceFeed, admin: config.adminToken !== null, docs: servesRoute(app, '/docs') }, log);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
