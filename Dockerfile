@@ -16,6 +16,9 @@ WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
+# Served or read at run time from the source tree: the console page and the recorded replay ticks.
+COPY apps/api/console apps/api/console
+COPY apps/price-feed/data apps/price-feed/data
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
