@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createLogger } from '../../../libs/platform/src/logger.js';
+import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { startDistributedApi } from './distributed/distributed-runtime.js';
 import { createHttpApp } from './http-app.js';
@@ -14,17 +15,10 @@ async function main(): Promise<void> {
   const app = await createHttpApp(runtime);
   await app.listen(config.port, config.host);
   log.info({ port: config.port, shards: config.engineShards }, `Tradestream API instance listening on port ${config.port}`);
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'API stopping');
+  stopOnSignals(log, async () => {
     await app.close();
     await runtime.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
-main().catch((error: unknown) => {
-  log.fatal({ err: error }, error instanceof ConfigError ? error.message : 'API failed to start');
-  process.exit(1);
-});
+runMain(log, main, (error) => error instanceof ConfigError);

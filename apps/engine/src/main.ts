@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { describeEventStore, openEventStore } from '../../../libs/event-store/src/index.js';
 import { RedisEngineClient, RedisEngineInputSource } from '../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
+import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { startEngineClock } from './engine-clock.js';
 import { EngineRunner } from './engine-runner.js';
@@ -42,8 +43,7 @@ async function main(): Promise<void> {
   }, 1_000);
   log.info({ shard, shards, log: describeEventStore(config), position: runner.position, pricesRestored: restored }, `engine shard ${shard}/${shards} running`);
 
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'engine stopping');
+  stopOnSignals(log, async () => {
     clearInterval(heartbeat);
     stopClock();
     await input.stop(5_000);
@@ -51,13 +51,7 @@ async function main(): Promise<void> {
     await clockClient.close();
     await store.close();
     redis.disconnect();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
-main().catch((error: unknown) => {
-  log.fatal({ err: error }, error instanceof ConfigError ? error.message : 'engine failed to start');
-  process.exit(1);
-});
+runMain(log, main, (error) => error instanceof ConfigError);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisEngineClient, redisStreamKeys } from '../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
+import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { FEED_STATUS_INTERVAL_MS, FEED_STATUS_TTL_MS, feedStatusKey } from './feed-status.js';
 import type { PublishTick } from './price-feed.port.js';
@@ -62,19 +63,13 @@ async function main(): Promise<void> {
   const statusTimer = setInterval(() => void writeStatus(), FEED_STATUS_INTERVAL_MS);
   log.info({ feed: config.priceFeed }, 'price feed publishing');
 
-  const shutdown = async () => {
+  stopOnSignals(log, async () => {
     clearInterval(statusTimer);
     await feed.stop();
     await writeStatus();
     await client.close();
     redis.disconnect();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  });
 }
 
-main().catch((error: unknown) => {
-  log.fatal({ err: error }, error instanceof ConfigError ? error.message : 'price feed failed to start');
-  process.exit(1);
-});
+runMain(log, main, (error) => error instanceof ConfigError);

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { describeEventStore, openEventStore, type RecordedEvent } from '../../../libs/event-store/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
+import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { RedisReadModelStore } from '../../../libs/read-models/src/redis/redis-read-model-store.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { checkpointChannel, eventsStream } from './channels.js';
@@ -42,18 +43,11 @@ async function main(): Promise<void> {
   await projector.start();
   log.info({ log: describeEventStore(config), checkpoint: await readModels.checkpoint() }, 'projector running');
 
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'projector stopping');
+  stopOnSignals(log, async () => {
     await projector.stop();
     await store.close();
     redis.disconnect();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
-main().catch((error: unknown) => {
-  log.fatal({ err: error }, error instanceof ConfigError ? error.message : 'projector failed to start');
-  process.exit(1);
-});
+runMain(log, main, (error) => error instanceof ConfigError);

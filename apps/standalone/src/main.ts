@@ -3,6 +3,7 @@ import { createHttpApp } from '../../api/src/http-app.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { announceStartup, servesRoute } from '../../api/src/console/startup-banner.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
+import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { startEmbedded } from './embedded-runtime.js';
 
 const log = createLogger('main');
@@ -17,21 +18,10 @@ async function main(): Promise<void> {
   // Where the API, docs, console, health and metrics are: a log line, and a banner on a terminal.
   announceStartup({ url, mode: 'embedded', dataDir: config.dataDir, priceFeed: config.priceFeed, admin: config.adminToken !== null, docs: servesRoute(app, '/docs') }, log);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
+  stopOnSignals(log, async () => {
     await app.close();
     await runtime.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) log.fatal(`Configuration error: ${error.message}`);
-  else log.fatal({ err: error }, 'Tradestream failed to start; see the error above');
-  process.exit(1);
-});
+runMain(log, main, (error) => error instanceof ConfigError);
