@@ -567,4 +567,25 @@ await describeWithRedis('Distributed deployment (engine, projector and two API i
       expect(differences).toHaveLength(0);
     }, 90_000);
   });
+
+  describe('a session is signed out on one API instance', () => {
+    it('is refused on the other instance at once, in every dialect, while another session of the user still works there', async () => {
+      const c = cluster();
+      const user = await c.api(1).signup();
+      const other = await c.api(2).signin(user.email, user.password);
+      // API 2 has seen (and cached) the session as valid just before.
+      expect((await c.api(2).http('GET', '/api/v1/accounts', { token: user.token })).status).toBe(200);
+
+      expect((await c.api(1).http('POST', '/api/v1/user/signout', { token: user.token })).status).toBe(200);
+
+      const refused = await Promise.all([
+        c.api(2).http('GET', '/api/v1/accounts', { token: user.token }),
+        c.api(2).http('GET', `/users/current/accounts/${user.accountId}/positions`, { headers: { 'auth-token': user.token } }),
+        c.api(2).http('POST', '/trade/open', { headers: { authorization: user.token }, body: { login: Number(user.accountId), cmd: 0, volume: 1, symbol: 'BTCUSD', sl: 0, tp: 0 } }),
+        c.api(1).http('GET', '/api/v1/accounts', { token: user.token }),
+      ]);
+      expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+      expect((await c.api(2).http('GET', '/api/v1/accounts', { token: other })).status).toBe(200);
+    });
+  });
 });

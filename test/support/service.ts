@@ -79,8 +79,10 @@ export interface TestUser {
 }
 
 export interface ServiceOptions {
-  /** Extra or overriding environment variables (JWT_SECRET, DEMO_BALANCE, PRICE_STALE_MS, ...). */
+  /** Extra or overriding environment variables (JWT_SECRET, DEMO_BALANCE, PRICE_STALE_MS, NODE_ENV, ...). */
   env?: Record<string, string>;
+  /** How much of the process's output `logs` keeps (default the last 64 KiB; `Infinity` keeps all of it). */
+  outputLimit?: number;
 }
 
 let emailCounter = 0;
@@ -102,10 +104,12 @@ export class Service {
   private exited: Promise<void> = Promise.resolve();
   private output = '';
   private port = 0;
+  private readonly outputLimit: number;
 
   private constructor(options: ServiceOptions) {
     this.adminToken = `admin-${randomBytes(12).toString('hex')}`;
     this.dataDir = mkdtempSync(join(tmpdir(), 'tradestream-e2e-'));
+    this.outputLimit = options.outputLimit ?? OUTPUT_LIMIT;
     this.env = {
       ...process.env,
       DATA_DIR: this.dataDir,
@@ -115,8 +119,8 @@ export class Service {
       ...options.env,
     };
     // Nothing from the test runner's own environment decides where data or secrets come from.
-    // (and jest's NODE_ENV=test does not leak into the service: `npm start` does not set it).
-    delete this.env.NODE_ENV;
+    // (and jest's NODE_ENV=test does not leak into the service: `npm start` does not set it, unless a test asks for it).
+    if (!(options.env && 'NODE_ENV' in options.env)) delete this.env.NODE_ENV;
     for (const name of ['EVENTSTORE_URL', 'REDIS_URL', 'HOST', 'COMMAND_TIMEOUT_MS', 'SERVICE_NAME']) if (!(options.env && name in options.env)) delete this.env[name];
     if (!(options.env && 'JWT_SECRET' in options.env)) delete this.env.JWT_SECRET;
   }
@@ -163,7 +167,8 @@ export class Service {
     });
     this.child = child;
     const append = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+      this.output = this.output + chunk.toString('utf8');
+      if (this.output.length > this.outputLimit) this.output = this.output.slice(-this.outputLimit);
     };
     child.stdout!.on('data', append);
     child.stderr!.on('data', append);

@@ -15,6 +15,7 @@ import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { CredentialsStrategy } from './auth/credentials.strategy.js';
 import { SigninController } from './auth/signin/signin.controller.js';
+import { SignoutController } from './auth/signout/signout.controller.js';
 import { SignupController } from './auth/signup/signup.controller.js';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TOKEN_TTL_SECONDS, TokenService } from './auth/token.service.js';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
@@ -30,7 +31,7 @@ import { STREAMING_CONTROLLERS, streamingProviders } from './streaming/streaming
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { RateLimits } from './rate-limit/rate-limits.js';
 import { UserRateLimitInterceptor } from './rate-limit/user-rate-limit.interceptor.js';
-import { APP_CONFIG, CANDLES, ENGINE, EVENTS, HEALTH, IDEMPOTENCY, PRICES, READ_MODELS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
+import { APP_CONFIG, CANDLES, ENGINE, EVENTS, HEALTH, IDEMPOTENCY, PRICES, READ_MODELS, SESSIONS, WATERMARK, type ApiRuntime } from './runtime.tokens.js';
 import { CloseOrderController } from './trading/close-order/close-order.controller.js';
 import { CreateOrderController } from './trading/create-order/create-order.controller.js';
 import { CreateOrderHandler } from './trading/create-order/create-order.handler.js';
@@ -55,6 +56,7 @@ export class ApiModule {
       controllers: [
         SignupController,
         SigninController,
+        SignoutController,
         AccountsController,
         CreateOrderController,
         CloseOrderController,
@@ -84,6 +86,7 @@ export class ApiModule {
         { provide: CANDLES, useValue: runtime.candles ?? null },
         { provide: EVENTS, useValue: runtime.events },
         { provide: IDEMPOTENCY, useValue: runtime.idempotency },
+        { provide: SESSIONS, useValue: runtime.sessions },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         // Order matters: a request over its user's rate is refused before its idempotency key is claimed.
         { provide: APP_INTERCEPTOR, useClass: UserRateLimitInterceptor },

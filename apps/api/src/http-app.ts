@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { ApiModule } from './api.module.js';
+import { bodyProblem, bodyProblemMessage } from './common/body-depth.js';
 import { installHttpMetrics } from './metrics/http-metrics.js';
 import { setupOpenApi } from './openapi/openapi.js';
 import { RateLimits } from './rate-limit/rate-limits.js';
@@ -33,6 +34,20 @@ function tooManyRequestsBody(url: string, retryAfterSeconds: number): unknown {
   return { error: message };
 }
 
+/**
+ * What the router refuses before any hook or filter runs (a malformed URL: 400; a path parameter
+ * longer than the router takes: 414), answered in the shape of the dialect the path belongs to.
+ */
+function frameworkError(error: { statusCode?: number; message: string }, request: { url?: string }, reply: { code(c: number): { send(b: unknown): unknown } }): void {
+  const url = request.url ?? '';
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const message = error.message;
+  if (/^\/users\/current\/accounts(?:[/?]|$)/.test(url)) void reply.code(status).send({ id: 1, error: status === 414 || status === 400 ? 'ValidationError' : 'ApiError', message });
+  else if (url.startsWith('/trading/')) void reply.code(status).send({ detail: message });
+  else if (url.startsWith('/trade/') || url.startsWith('/sign/')) void reply.code(400).send({ error: 'INVALID_DATA', message });
+  else void reply.code(status).send({ error: message });
+}
+
 /** The global admission limit, checked before any parsing or routing work is spent on a request. */
 function admitGlobally(app: NestFastifyApplication): void {
   const limits = app.get(RateLimits);
@@ -48,10 +63,28 @@ function admitGlobally(app: NestFastifyApplication): void {
     });
 }
 
+/**
+ * Refuses unfit bodies with a 400 before any handler runs (see bodyProblem): too deep (validation
+ * and class-transformer recurse, and a deep enough body would overflow the stack: a 500), a reserved
+ * property name (`toString`, `constructor`, … would be dropped silently instead of refused), or text
+ * that is not valid Unicode. The error reaches each dialect's filter like malformed JSON does.
+ */
+function screenBodies(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', (request: { body?: unknown }, _reply: unknown, done: (error?: Error) => void) => {
+      const problem = request.body === undefined || request.body === null ? undefined : bodyProblem(request.body);
+      if (!problem) return done();
+      done(Object.assign(new Error(bodyProblemMessage(problem)), { statusCode: 400 }));
+    });
+}
+
 /** Builds the Nest application on Fastify (its Express adapter costs two thirds of the throughput). */
 export async function createHttpApp(runtime: ApiRuntime): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
+    frameworkErrors: frameworkError as never,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
@@ -61,6 +94,7 @@ export async function createHttpApp(runtime: ApiRuntime): Promise<NestFastifyApp
     logger: nestLogger,
   });
   admitGlobally(app);
+  screenBodies(app);
   // Prometheus timings per route and dialect (/metrics), and the WebSocket stream (/api/v1/stream).
   installHttpMetrics(app);
   attachWebSocketStream(app);

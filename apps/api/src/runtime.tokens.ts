@@ -4,6 +4,7 @@ import type { CandleReader } from '../../../libs/market-data/src/candles/candle-
 import type { EngineClient } from '../../../libs/messaging/src/index.js';
 import type { ReadModelReader } from '../../../libs/read-models/src/read-model-store.port.js';
 import type { ReadModelWatermark } from '../../../libs/read-models/src/watermark/projection-watermark.js';
+import type { SessionRevocations } from './auth/session-revocations.js';
 import type { AppConfig } from './config/app-config.js';
 import type { HealthProbe } from './health/health.port.js';
 import type { IdempotencyStore } from './idempotency/idempotency.store.js';
@@ -20,6 +21,8 @@ export interface ApiRuntime {
   health: HealthProbe;
   /** Idempotency-Key records (first request and response per key). */
   idempotency: IdempotencyStore;
+  /** Signed-out sessions (embedded: SQLite in DATA_DIR; distributed: Redis keys expiring with the tokens). */
+  sessions: SessionRevocations;
   /** The event log, read by the audit endpoints (history and point-in-time state). */
   events: EventStore;
   /** Prometheus metrics of this process; the runtime fills in what it can measure (a fresh registry when absent). */
@@ -40,3 +43,4 @@ export const HEALTH = Symbol('HEALTH');
 export const EVENTS = Symbol('EVENTS');
 export const CANDLES = Symbol('CANDLES');
 export const IDEMPOTENCY = Symbol('IDEMPOTENCY');
+export const SESSIONS = Symbol('SESSIONS');

@@ -12,6 +12,7 @@ import type { AppConfig } from '../../api/src/config/app-config.js';
 import { overall } from '../../api/src/health/health.port.js';
 import { priceHealth } from '../../api/src/market/price-health.js';
 import { SqliteIdempotencyStore } from '../../api/src/idempotency/idempotency.store.js';
+import { SqliteSessionRevocations } from '../../api/src/auth/session-revocations.js';
 import { EngineInstrumentation } from '../../api/src/metrics/engine-instrumentation.js';
 import { TradestreamMetrics } from '../../api/src/metrics/metrics.js';
 import type { ApiRuntime } from '../../api/src/runtime.tokens.js';
@@ -49,8 +50,10 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
   const readModels = new SqliteReadModelStore(join(config.dataDir, READ_MODELS_FILE));
   const watermark = new ProjectionWatermark();
   const prices = new PriceBoard();
-  const bus = new InProcessEngineBus();
+  // Bounded: past ENGINE_MAX_QUEUE waiting inputs, commands are refused (429) and ticks coalesced per symbol.
+  const bus = new InProcessEngineBus(1_000, config.engineMaxQueue);
   const idempotency = new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
+  const sessions = new SqliteSessionRevocations(join(config.dataDir, 'sessions.sqlite'));
   // /metrics measures the engine from outside (queue, batches, appends, outcomes); the stream
   // endpoints hear of each event once the projector stored it.
   const metrics = new TradestreamMetrics();
@@ -97,6 +100,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
     prices,
     events,
     idempotency,
+    sessions,
     candles,
     metrics,
     liveEvents,
@@ -106,7 +110,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
         const checkpoint = watermark.current();
         return overall({
           log: { status: 'up', kind: config.eventStoreUrl ? 'eventstoredb' : 'sqlite', head },
-          engine: { status: 'up', position: engine.position, queued: bus.depth },
+          engine: { status: 'up', position: engine.position, queued: bus.depth, maxQueue: bus.maxQueue, refused: bus.refused, coalesced: bus.coalesced },
           readModels: { status: projector.error ? 'down' : 'up', checkpoint, lag: head - checkpoint, error: projector.error?.message },
           prices: priceHealth({ prices, priceFeed: config.priceFeed, feed: feed?.status() ?? manualFeedStatus(), staleMs: config.priceStaleMs, now: Date.now() }),
         });
@@ -124,6 +128,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
       await events.close();
       await readModels.close();
       await idempotency.close();
+      await sessions.close();
       removePidFile();
     },
   };

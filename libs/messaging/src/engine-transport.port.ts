@@ -23,6 +23,20 @@ export class EngineTimeoutError extends Error {
   }
 }
 
+/**
+ * The engine's input queue is full: the command was refused before it was queued, so it is never
+ * executed. The API answers 429 with Retry-After (back-pressure instead of an unbounded queue).
+ */
+export class EngineOverloadedError extends Error {
+  /** How long a client should wait before retrying. */
+  readonly retryAfterMs = 1_000;
+
+  constructor(readonly commandId: string, readonly queued: number) {
+    super(`The engine's input queue is full (${queued} waiting): ${commandId} was refused, not queued`);
+    this.name = 'EngineOverloadedError';
+  }
+}
+
 /** The API side: send a command to the engine that owns it and await its reply. */
 export interface EngineClient {
   request(request: EngineRequest, timeoutMs: number): Promise<EngineReply>;

@@ -8,7 +8,7 @@ import { RateLimits } from '../rate-limit/rate-limits.js';
 import { READ_MODELS } from '../runtime.tokens.js';
 import { verifyPassword } from './password-hasher.js';
 import type { Principal } from './principal.js';
-import { TokenService } from './token.service.js';
+import { TOKEN_FAILURE_MESSAGE, TokenService } from './token.service.js';
 
 interface RequestLike {
   headers: Record<string, string | string[] | undefined>;
@@ -50,10 +50,12 @@ export class CredentialsStrategy extends PassportStrategy(Strategy, 'credentials
     return false;
   }
 
-  private jwt(token: string): Principal {
-    const result = this.tokens.check(token);
+  private async jwt(token: string): Promise<Principal> {
+    const result = await this.tokens.authenticate(token);
     if ('principal' in result) return result.principal;
-    throw new ApiError(HttpStatus.UNAUTHORIZED, result.failure === 'expired' ? 'Token expired or invalid' : 'Unauthorized');
+    // The session store did not answer: 503 (fail closed), never a 401 that would make a client drop a good token.
+    if (result.failure === 'unavailable') throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, TOKEN_FAILURE_MESSAGE.unavailable);
+    throw new ApiError(HttpStatus.UNAUTHORIZED, TOKEN_FAILURE_MESSAGE[result.failure]);
   }
 
   private async basic(encoded: string, ip: string): Promise<Principal | false> {

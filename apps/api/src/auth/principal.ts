@@ -4,6 +4,10 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 export interface Principal {
   userId: number;
   access: 'user' | 'manager';
+  /** The JWT's session (absent for HTTP Basic, which has none): what sign-out revokes. */
+  sessionId?: string;
+  /** When the token expires, epoch ms (how long a sign-out must be remembered). */
+  expiresAt?: number;
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { EngineTimeoutError } from '../../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../../libs/platform/src/logger.js';
 import { dialectErrorFilter } from '../dialects/index.js';
+import { ensureRetryAfter } from '../rate-limit/rate-limit.error.js';
 import { TIMEOUT_BODY } from './api-errors.js';
 
 /** Maps every failure to the `/api/v1` error shape `{ error }`; internals never leak to clients. */
@@ -21,6 +22,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
+      ensureRetryAfter(reply, exception);
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'error' in body && typeof (body as { error: unknown }).error === 'string' && !('statusCode' in body)) {

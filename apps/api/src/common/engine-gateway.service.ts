@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineCommand } from '../../../../libs/domain/src/index.js';
-import { EngineTimeoutError, type EngineClient, type EngineReply } from '../../../../libs/messaging/src/index.js';
+import { EngineOverloadedError, EngineTimeoutError, type EngineClient, type EngineReply } from '../../../../libs/messaging/src/index.js';
 import type { ReadModelWatermark } from '../../../../libs/read-models/src/watermark/projection-watermark.js';
 import { createLogger } from '../../../../libs/platform/src/logger.js';
 import type { AppConfig } from '../config/app-config.js';
 import { nextCommandId } from '../idempotency/request-context.js';
+import { engineBusy } from '../rate-limit/rate-limit.error.js';
 import { APP_CONFIG, ENGINE, WATERMARK } from '../runtime.tokens.js';
 
 /** How long a decided command may wait for the read models before it is answered anyway. */
@@ -34,9 +35,18 @@ export class EngineGateway {
     return receivedAt + this.config.commandTimeoutMs;
   }
 
-  /** Throws EngineTimeoutError when the engine did not answer within the command timeout. */
+  /**
+   * Throws EngineTimeoutError when the engine did not answer within the command timeout, and a 429
+   * (TooManyRequestsError) when its queue is full and the command was refused without being queued.
+   */
   async execute(command: EngineCommand, correlationId: string): Promise<EngineReply> {
-    const reply = await this.engine.request({ command, correlationId }, this.config.commandTimeoutMs);
+    let reply: EngineReply;
+    try {
+      reply = await this.engine.request({ command, correlationId }, this.config.commandTimeoutMs);
+    } catch (error) {
+      if (error instanceof EngineOverloadedError) throw engineBusy(error.retryAfterMs);
+      throw error;
+    }
     // Decided just past its deadline (between the deadline and this process's own timer): the
     // engine refused to execute it, which is exactly what a timeout means to the caller.
     if (reply.outcome.code === 'TRADE_RETCODE_TIMEOUT') throw new EngineTimeoutError(command.commandId, this.config.commandTimeoutMs);

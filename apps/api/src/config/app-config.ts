@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export type PriceFeedKind = 'simulated' | 'manual' | 'redis' | 'binance' | 'replay';
@@ -23,6 +23,8 @@ export interface AppConfig {
   redisPrefix: string;
   /** The engine writes a snapshot of its state after this many events (0: only at shutdown). */
   snapshotEvery: number;
+  /** Embedded: at most this many inputs wait for the engine; past it commands are refused (429) and ticks coalesced. */
+  engineMaxQueue: number;
 }
 
 export class ConfigError extends Error {
@@ -47,8 +49,20 @@ function jwtSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  // Written whole to a file of our own, then linked into place: the file appears complete or not at
+  // all, and when another process on the same DATA_DIR (an API instance of the distributed
+  // deployment) got there first, everyone signs with the one that won.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, secret, { mode: 0o600, flag: 'wx' });
+  try {
+    chmodSync(draft, 0o600);
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
   return secret;
 }
 
@@ -99,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     engineShard: shardIndex(env.ENGINE_SHARD ?? '0', env.ENGINE_SHARDS ?? '1'),
     redisPrefix: env.REDIS_PREFIX ?? 'ts:',
     snapshotEvery: wholeOrZero(env.ENGINE_SNAPSHOT_EVERY ?? '50000', 'ENGINE_SNAPSHOT_EVERY'),
+    engineMaxQueue: positiveInt(env.ENGINE_MAX_QUEUE ?? '10000', 'ENGINE_MAX_QUEUE'),
   };
 }

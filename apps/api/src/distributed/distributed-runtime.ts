@@ -13,6 +13,7 @@ import { manualFeedStatus } from '../../../price-feed/src/price-feeds.js';
 import type { AppConfig } from '../config/app-config.js';
 import { overall, type ComponentHealth } from '../health/health.port.js';
 import { RedisIdempotencyStore } from '../idempotency/idempotency.store.js';
+import { RedisSessionRevocations } from '../auth/session-revocations.js';
 import { EngineInstrumentation } from '../metrics/engine-instrumentation.js';
 import { TradestreamMetrics } from '../metrics/metrics.js';
 import { priceHealth } from '../market/price-health.js';
@@ -43,7 +44,8 @@ export async function startDistributedApi(config: AppConfig): Promise<Distribute
   const redisUrl = config.redisUrl!;
   const redis = new Redis(redisUrl);
   const subscriber = new Redis(redisUrl);
-  const engine = new RedisEngineClient({ url: redisUrl, prefix: config.redisPrefix, shards: config.engineShards });
+  // Back-pressure: at most ENGINE_MAX_QUEUE commands of this instance await the engines; past it, 429 (engine busy).
+  const engine = new RedisEngineClient({ url: redisUrl, prefix: config.redisPrefix, shards: config.engineShards, maxInFlight: config.engineMaxQueue });
   const readModels = new RedisReadModelStore(redis, `${config.redisPrefix}rm:`);
   const events = openEventStore({ ...config, pollIntervalMs: 200 });
   const watermark = new ProjectionWatermark();
@@ -63,6 +65,10 @@ export async function startDistributedApi(config: AppConfig): Promise<Distribute
     if (channel === checkpointChannel(config.redisPrefix)) watermark.advance(Number(message));
     else for (const text of JSON.parse(message) as string[]) prices.update(decodeQuote(text));
   });
+  // Signed-out sessions: keys in Redis, cached per instance, sign-outs announced on a channel of their own.
+  const sessionSubscriber = new Redis(redisUrl);
+  const sessions = new RedisSessionRevocations(redis, sessionSubscriber, config.redisPrefix);
+  await sessions.start();
   const timer = setInterval(() => void resync().catch((error: unknown) => log.warn({ err: error }, 'resync with Redis failed')), RESYNC_MS);
   timer.unref();
   // Candles: every API instance is a consumer in one group on the streams the engines take ticks
@@ -102,6 +108,7 @@ export async function startDistributedApi(config: AppConfig): Promise<Distribute
     prices,
     events,
     idempotency: new RedisIdempotencyStore(redis, config.redisPrefix),
+    sessions,
     candles,
     metrics,
     liveEvents,
@@ -149,6 +156,8 @@ export async function startDistributedApi(config: AppConfig): Promise<Distribute
       await candleConsumer.stop();
       await liveEvents.stop();
       await engine.close();
+      await sessions.close();
+      sessionSubscriber.disconnect();
       subscriber.disconnect();
       redis.disconnect();
       await events.close();

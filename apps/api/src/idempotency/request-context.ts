@@ -14,6 +14,19 @@ export function runWithIdempotency<T>(idempotency: string | undefined, work: () 
   return storage.run({ idempotency, issued: 0 }, work);
 }
 
+/** Whether the current request already has an idempotency key (an `Idempotency-Key` header). */
+export function hasIdempotencyKey(): boolean {
+  return storage.getStore()?.idempotency !== undefined;
+}
+
+/**
+ * The key of an id a client put in the request itself (MetaApi's `clientId`), scoped like a header
+ * key: to the user, and to whatever else must not collide (account, action).
+ */
+export function clientKey(...parts: (string | number)[]): string {
+  return createHash('sha256').update(`client\n${parts.join('\n')}`).digest('base64url');
+}
+
 /** A UUID (v4 layout) derived from a stable name, so the same request always yields the same id. */
 function nameUuid(name: string): string {
   const h = createHash('sha256').update(name).digest();

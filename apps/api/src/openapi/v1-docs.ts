@@ -41,6 +41,17 @@ export const SigninDocs = () =>
     ApiResponse({ status: 429, schema: error('Too many failed sign-ins: wait before trying again') }),
   );
 
+export const SignoutDocs = () =>
+  applyDecorators(
+    ApiOperation({
+      summary: 'Sign out',
+      description: 'Revokes the session of the token sent (Bearer, raw Authorization or auth-token): from then on that token answers 401 everywhere.',
+    }),
+    ApiResponse({ status: 200, schema: { type: 'object', properties: { message: { type: 'string' } }, example: { message: 'Signed out' } } }),
+    ApiResponse({ status: 400, schema: error('HTTP Basic credentials have no session to sign out of: sign out with the token from /api/v1/user/signin') }),
+    unauthorized,
+  );
+
 const ACCOUNT_EXAMPLE = {
   accountId: '100001',
   login: 100001,

@@ -1,4 +1,5 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { credentialsFrom, StreamAuth, subscribeFromQuery } from './stream-auth.js';
 import { StreamHub } from './stream-hub.js';
@@ -20,13 +21,20 @@ export class StreamSseController {
     private readonly auth: StreamAuth,
   ) {}
 
+  @ApiTags('Streaming')
+  @ApiOperation({ summary: 'Server-sent events: prices and account events (see README, Streaming; the WebSocket /api/v1/stream takes the same query)' })
+  @ApiQuery({ name: 'token', required: false, description: 'A JWT from /api/v1/user/signin (or Authorization / auth-token headers)' })
+  @ApiQuery({ name: 'adminToken', required: false, description: 'The ADMIN_TOKEN (or the x-admin-token header): any account' })
+  @ApiQuery({ name: 'from', required: false, description: 'Resume after this log position' })
+  @ApiQuery({ name: 'symbols', required: false, example: 'BTCUSD,ETHUSD' })
+  @ApiQuery({ name: 'accounts', required: false, description: 'Comma-separated account ids (yours; another user’s closes the stream with 4004)' })
   @Get('sse')
   async sse(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const query = new URL(request.url, 'http://localhost').searchParams;
     const credentials = credentialsFrom(request.headers, query);
-    const checked = this.auth.authenticate(credentials ?? {});
+    const checked = await this.auth.authenticate(credentials ?? {});
     if ('refused' in checked) {
-      await reply.status(checked.refused.code === 4003 ? 403 : 401).send({ error: checked.error });
+      await reply.status(checked.refused.code === 4003 ? 403 : checked.refused.code === 1001 ? 503 : 401).send({ error: checked.error });
       return;
     }
     const lastEventId = request.headers['last-event-id'];

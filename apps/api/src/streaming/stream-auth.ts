@@ -100,15 +100,19 @@ export class StreamAuth {
     this.admin = config.adminToken ? digest(config.adminToken) : null;
   }
 
-  authenticate(credentials: StreamCredentials): { access: StreamAccess; expiresAt?: number } | { refused: CloseCode; error: string } {
+  async authenticate(credentials: StreamCredentials): Promise<{ access: StreamAccess; expiresAt?: number } | { refused: CloseCode; error: string }> {
     if (credentials.adminToken !== undefined) {
       if (!this.admin) return { refused: CLOSE.FORBIDDEN, error: 'Admin endpoints are disabled: start the service with ADMIN_TOKEN set' };
       if (!timingSafeEqual(digest(credentials.adminToken), this.admin)) return { refused: CLOSE.FORBIDDEN, error: 'Invalid admin token' };
       return { access: { kind: 'admin' } };
     }
     if (credentials.token === undefined) return { refused: CLOSE.UNAUTHORIZED, error: 'Unauthorized' };
-    const checked = this.tokens.check(credentials.token);
-    if ('failure' in checked) return { refused: CLOSE.UNAUTHORIZED, error: checked.failure === 'expired' ? 'Token expired' : 'Unauthorized' };
-    return { access: { kind: 'user', userId: checked.principal.userId }, expiresAt: expiryOf(credentials.token) };
+    // The same check as every HTTP request: signature and claims, a signed-out session, an unknown user.
+    const checked = await this.tokens.authenticate(credentials.token);
+    if ('failure' in checked) {
+      if (checked.failure === 'unavailable') return { refused: CLOSE.GOING_AWAY, error: 'Cannot check the session right now: retry shortly' };
+      return { refused: CLOSE.UNAUTHORIZED, error: checked.failure === 'expired' ? 'Token expired' : checked.failure === 'revoked' ? 'Token revoked: the session was signed out' : 'Unauthorized' };
+    }
+    return { access: { kind: 'user', userId: checked.principal.userId, sessionId: checked.principal.sessionId }, expiresAt: expiryOf(credentials.token) };
   }
 }

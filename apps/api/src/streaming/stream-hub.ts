@@ -5,7 +5,8 @@ import { createLogger } from '../../../../libs/platform/src/logger.js';
 import type { ReadModelReader } from '../../../../libs/read-models/src/read-model-store.port.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { TradestreamMetrics } from '../metrics/metrics.js';
-import { EVENTS, PRICES, READ_MODELS } from '../runtime.tokens.js';
+import type { SessionRevocations } from '../auth/session-revocations.js';
+import { EVENTS, PRICES, READ_MODELS, SESSIONS } from '../runtime.tokens.js';
 import { openOrderRow } from '../trading/order-rows.js';
 import { accountOf, CLOSE, priceMessage, type LiveEvent, type LiveEventSource } from './stream-messages.js';
 import { StreamSession, type SessionHost, type StreamAccess, type StreamLimits, type StreamTransport, type SubscribeRequest } from './stream-session.js';
@@ -89,9 +90,12 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, Sessi
     private readonly accountsService: AccountsService,
     @Optional() private readonly metrics?: TradestreamMetrics,
     @Optional() @Inject(LIVE_EVENTS) private readonly source?: LiveEventSource | null,
+    @Optional() @Inject(SESSIONS) private readonly signOuts?: SessionRevocations | null,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // A stream lives no longer than its session: signing out (on any instance) closes it.
+    if (this.signOuts) this.unsubscribe.push(this.signOuts.onRevoked((sessionId) => this.closeSignedOut(sessionId)));
     if (this.source) {
       this.unsubscribe.push(this.source.onEvents((events) => this.publish(events)));
       if (this.source.onGap) this.unsubscribe.push(this.source.onGap(() => this.resync()));
@@ -117,6 +121,14 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, Sessi
     every(this.options.heartbeatMs, () => {
       for (const session of this.sessions) session.heartbeat(this.lastPosition);
     });
+  }
+
+  private closeSignedOut(sessionId: string): void {
+    for (const session of [...this.sessions]) {
+      if (session.closed || session.access?.kind !== 'user' || session.access.sessionId !== sessionId) continue;
+      session.sendMessage('error', { type: 'error', error: 'Token revoked: the session was signed out' }, undefined, true);
+      session.close(CLOSE.UNAUTHORIZED, 'signed_out');
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -12,7 +12,7 @@ export interface StreamTransport {
 }
 
 /** Who is subscribed: a user (their own accounts only) or the admin token (any account). */
-export type StreamAccess = { kind: 'user'; userId: number } | { kind: 'admin' };
+export type StreamAccess = { kind: 'user'; userId: number; sessionId?: string } | { kind: 'admin' };
 
 export interface SubscribeRequest {
   /** Resume after this log position (exclusive); default: the head of the log when subscribing. */

@@ -73,10 +73,11 @@ export function attachWebSocketStream(app: NestFastifyApplication): void {
     if (session.closed) return;
 
     let started = false;
-    const start = (credentials: StreamCredentials, input: ReturnType<typeof subscribeFromQuery>) => {
+    const start = async (credentials: StreamCredentials, input: ReturnType<typeof subscribeFromQuery>) => {
       started = true;
       clearTimeout(authTimer);
-      const checked = auth.authenticate(credentials);
+      const checked = await auth.authenticate(credentials);
+      if (session.closed) return;
       if ('refused' in checked) {
         session.sendMessage('error', { type: 'error', error: checked.error }, undefined, true);
         session.close(checked.refused, 'auth');
@@ -116,7 +117,7 @@ export function attachWebSocketStream(app: NestFastifyApplication): void {
           }
           const credentials: StreamCredentials =
             typeof message.adminToken === 'string' ? { adminToken: message.adminToken } : typeof message.token === 'string' ? { token: message.token } : {};
-          start(credentials, parseSubscribe({ from: message.from, symbols: message.symbols, accounts: message.accounts }));
+          void start(credentials, parseSubscribe({ from: message.from, symbols: message.symbols, accounts: message.accounts }));
           return;
         }
         case 'subscribe':
@@ -143,7 +144,7 @@ export function attachWebSocketStream(app: NestFastifyApplication): void {
     });
 
     const credentials = credentialsFrom(request.headers, url.searchParams);
-    if (credentials) start(credentials, subscribeFromQuery(url.searchParams));
+    if (credentials) void start(credentials, subscribeFromQuery(url.searchParams));
   };
 
   app.getHttpAdapter().getInstance().addHook('onClose', (_instance: unknown, done: () => void) => {

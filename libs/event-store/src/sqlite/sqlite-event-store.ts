@@ -182,8 +182,9 @@ export class SqliteEventStore implements EventStore {
         );
         position = Number(lastInsertRowid);
       } catch (error) {
-        // The first id was new, so a clash here means the request overlaps events stored before.
-        if (error instanceof Error && error.message.includes('events.event_id')) {
+        // The first id was new, so a clash on an id means the request overlaps events stored before
+        // (or repeats an id). Asked of the table, not of the error text, which SQLite words differently.
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && this.sql.eventById.get(event.id)) {
           throw new DuplicateEventIdError(stream, event.id, 'by an earlier append or twice in this request');
         }
         throw error;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { EngineCommand, Outcome } from '../../../domain/src/index.js';
 import { createLogger, type Logger } from '../../../platform/src/logger.js';
-import { EngineTimeoutError, type EngineClient, type EngineReply, type EngineRequest } from '../engine-transport.port.js';
+import { EngineOverloadedError, EngineTimeoutError, type EngineClient, type EngineReply, type EngineRequest } from '../engine-transport.port.js';
 import { decodeReply, encodeCommand, fieldMap, FIELD } from './redis-streams.codec.js';
 import { closeConnection, WakeableReader } from './redis-connections.js';
 import { redisStreamKeys, type RedisStreamKeys } from './redis-streams.keys.js';
@@ -23,6 +23,11 @@ export interface RedisEngineClientOptions {
   tickMaxLen?: number;
   /** How long one XREAD of the reply stream blocks before it loops; default 5 000 ms. */
   replyBlockMs?: number;
+  /**
+   * Back-pressure: at most this many commands of this instance await the engine at once; past it a
+   * request is refused with EngineOverloadedError before anything is written (default: no bound).
+   */
+  maxInFlight?: number;
   logger?: Logger;
 }
 
@@ -54,6 +59,8 @@ export class RedisEngineClient implements EngineClient {
   private readonly shardOf: (command: EngineCommand) => number;
   private readonly tickMaxLen: number;
   private readonly replyBlockMs: number;
+  private readonly maxInFlight: number;
+  private waiting = 0;
   private readonly log: Logger;
   /** Writes (XADD); auto-pipelined so concurrent requests share round trips. */
   private readonly redis: Redis;
@@ -75,6 +82,7 @@ export class RedisEngineClient implements EngineClient {
     this.shardOf = options.shardOf ?? ((command) => shardFor(command, this.shards));
     this.tickMaxLen = options.tickMaxLen ?? 10_000;
     this.replyBlockMs = options.replyBlockMs ?? 5_000;
+    this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
     this.log = options.logger ?? createLogger('redis-engine-client');
 
     this.redis = new Redis(url, { enableAutoPipelining: true, connectionName: `ts-api-${this.instanceId}` });
@@ -90,6 +98,10 @@ export class RedisEngineClient implements EngineClient {
   request(request: EngineRequest, timeoutMs: number): Promise<EngineReply> {
     const { command } = request;
     if (this.closed) return Promise.reject(new Error('RedisEngineClient is closed'));
+    // Market inputs (ticks, the clock) are never refused here: they carry no client to push back on.
+    if (this.waiting >= this.maxInFlight && command.type !== 'ApplyTick' && command.type !== 'AdvanceClock') {
+      return Promise.reject(new EngineOverloadedError(command.commandId, this.waiting));
+    }
     let shards: number[];
     let encoded: string;
     try {
@@ -115,6 +127,7 @@ export class RedisEngineClient implements EngineClient {
       const set = this.waiters.get(command.commandId);
       if (set) set.add(waiter);
       else this.waiters.set(command.commandId, new Set([waiter]));
+      this.waiting += 1;
 
       const fields = [
         FIELD.command, encoded,
@@ -174,6 +187,7 @@ export class RedisEngineClient implements EngineClient {
       }
     }
     this.waiters.clear();
+    this.waiting = 0;
     this.wakeUp?.();
     await this.reader.close();
     await this.readerLoop;
@@ -262,6 +276,7 @@ export class RedisEngineClient implements EngineClient {
   private forget(commandId: string, waiter: Waiter): boolean {
     const set = this.waiters.get(commandId);
     if (!set?.delete(waiter)) return false;
+    this.waiting -= 1;
     if (set.size === 0) this.waiters.delete(commandId);
     return true;
   }

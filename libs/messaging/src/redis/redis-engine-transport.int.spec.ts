@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import type { ApplyTick, EngineCommand, Outcome, PlaceOrder, RegisterUser } from '../../../domain/src/index.js';
 import { parseFixed } from '../../../domain/src/money/fixed.js';
 import { describeWithRedis } from '../../../platform/src/testing/redis-availability.js';
-import { EngineTimeoutError, type EngineInput, type EngineReply } from '../engine-transport.port.js';
+import { EngineOverloadedError, EngineTimeoutError, type EngineInput, type EngineReply } from '../engine-transport.port.js';
 import { RedisEngineClient, type RedisEngineClientOptions } from './redis-engine-client.js';
 import { RedisEngineInputSource, type RedisEngineInputOptions } from './redis-engine-input.js';
 import { decodeCommand, encodeCommand, FIELD, MalformedEntryError } from './redis-streams.codec.js';
@@ -449,6 +449,21 @@ await describeWithRedis('Redis Streams engine transport', ({ url }) => {
     for (const engine of engines) expect(engine.inputs().map((i) => i.command)).toEqual([group, clock]);
     expect(await admin.exists(keys.ticks())).toBe(1); // created by the groups, but empty
     expect(await admin.xlen(keys.ticks())).toBe(0);
+  });
+
+  it('back-pressure: past maxInFlight commands awaiting the engine a request is refused at once (EngineOverloadedError) and never written; ticks still go', async () => {
+    const api = client({ maxInFlight: 2 });
+    const waiting = [api.request({ command: placeOrder(`bp-${randomUUID()}`), correlationId: 'c' }, 1_000), api.request({ command: placeOrder(`bp-${randomUUID()}`), correlationId: 'c' }, 1_000)];
+    const refused = placeOrder(`bp-${randomUUID()}`);
+
+    await expect(api.request({ command: refused, correlationId: 'c' }, 1_000)).rejects.toBeInstanceOf(EngineOverloadedError);
+    const tick = api.request({ command: { type: 'ApplyTick', commandId: `t-${randomUUID()}`, tick: { symbol: 'BTCUSD', bid: 1n, ask: 2n, time: 1 } }, correlationId: 'feed' }, 1_000);
+
+    await Promise.allSettled([...waiting, tick]);
+    const written = await admin.xrange(keys.commands(0), '-', '+');
+    expect(written.some(([, fields]) => fields.join(' ').includes(refused.commandId))).toBe(false);
+    expect(written.length).toBe(3); // the two waiting orders and the tick
+    expect(api.pending).toBe(0);
   });
 
   it('stop() returns promptly even while blocked in XREADGROUP', async () => {

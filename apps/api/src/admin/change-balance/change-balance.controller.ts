@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { fixedFromNumber, fixedToString } from '../../../../../libs/domain/src/index.js';
+import { exactDecimal } from '../../common/decimal-input.js';
 import type { ReadModelReader } from '../../../../../libs/read-models/src/read-model-store.port.js';
 import { parseId } from '../../accounts/accounts.service.js';
 import { badRequest, notFound } from '../../common/api-errors.js';
@@ -29,7 +29,7 @@ export class ChangeBalanceController {
     if (accountId === undefined) throw notFound('Account');
     const commandId = this.gateway.newCommandId();
     const { outcome } = await this.gateway.execute(
-      { type: 'ChangeBalance', commandId, accountId, amount: fixedToString(fixedFromNumber(body.amount)), comment: body.comment ?? '' },
+      { type: 'ChangeBalance', commandId, accountId, amount: exactDecimal(body.amount, 'amount'), comment: body.comment ?? '' },
       commandId,
     );
     if (outcome.reason === 'ACCOUNT_NOT_FOUND') throw notFound('Account');

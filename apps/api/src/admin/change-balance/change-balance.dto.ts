@@ -1,8 +1,9 @@
-import { IsDefined, IsNumber, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsPlainDecimal } from '../../common/decimal-field.js';
 
 export class ChangeBalanceDto {
   @IsDefined()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'amount must be a number with at most 2 decimals' })
+  @IsPlainDecimal(2, { message: 'amount must be a number with at most 2 decimals' })
   amount!: number;
 
   @IsOptional()

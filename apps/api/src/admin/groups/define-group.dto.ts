@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { INSTRUMENTS } from '../../../../../libs/domain/src/index.js';
 
-const percent = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 } as const;
+import { IsPlainDecimal } from '../../common/decimal-field.js';
 
 export class DefineGroupDto {
   @IsDefined()
@@ -16,13 +16,13 @@ export class DefineGroupDto {
   leverage!: number;
 
   @IsDefined()
-  @IsNumber(percent, { message: 'marginCall must be a percentage' })
+  @IsPlainDecimal(2, { message: 'marginCall must be a percentage' })
   @Min(0)
   @Max(10_000)
   marginCall!: number;
 
   @IsDefined()
-  @IsNumber(percent, { message: 'stopOut must be a percentage' })
+  @IsPlainDecimal(2, { message: 'stopOut must be a percentage' })
   @Min(0)
   @Max(10_000)
   stopOut!: number;
@@ -34,7 +34,7 @@ export class DefineGroupDto {
   maxLeverage?: number;
 
   @IsOptional()
-  @IsNumber(percent, { message: 'commissionPerLot must be an amount with at most 2 decimals' })
+  @IsPlainDecimal(2, { message: 'commissionPerLot must be an amount with at most 2 decimals' })
   @Min(0)
   commissionPerLot?: number;
 

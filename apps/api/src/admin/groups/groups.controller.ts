@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { fixedFromNumber, fixedToString } from '../../../../../libs/domain/src/index.js';
+import { exactDecimal } from '../../common/decimal-input.js';
 import type { ReadModelReader } from '../../../../../libs/read-models/src/read-model-store.port.js';
 import { parseId } from '../../accounts/accounts.service.js';
 import { badRequest, notFound } from '../../common/api-errors.js';
@@ -32,9 +32,9 @@ export class GroupsController {
         name: body.name,
         leverage: body.leverage,
         maxLeverage: body.maxLeverage ?? null,
-        marginCallPercent: fixedToString(fixedFromNumber(body.marginCall)),
-        stopOutPercent: fixedToString(fixedFromNumber(body.stopOut)),
-        commissionPerLot: fixedToString(fixedFromNumber(body.commissionPerLot ?? 0)),
+        marginCallPercent: exactDecimal(body.marginCall, 'marginCall'),
+        stopOutPercent: exactDecimal(body.stopOut, 'stopOut'),
+        commissionPerLot: exactDecimal(body.commissionPerLot ?? 0, 'commissionPerLot'),
         symbols: body.symbols ?? null,
         hedging: body.hedging ?? true,
       },

@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { FastifyReply } from 'fastify';
 import { EngineTimeoutError } from '../../../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../../../libs/platform/src/logger.js';
+import { ensureRetryAfter } from '../../rate-limit/rate-limit.error.js';
 import { HummingbotError } from './hummingbot-errors.js';
 
 /**
@@ -23,6 +24,7 @@ export class HummingbotExceptionFilter implements ExceptionFilter {
       void reply.status(HttpStatus.REQUEST_TIMEOUT).send({ detail: 'Request timeout: no result within 3 seconds; the order was not placed and never will be' });
       return;
     }
+    ensureRetryAfter(reply, exception);
     const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = exception instanceof HttpException ? detailOf(exception) : (exception as Error).message;

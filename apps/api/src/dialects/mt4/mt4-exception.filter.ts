@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { FastifyReply } from 'fastify';
 import { EngineTimeoutError } from '../../../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../../../libs/platform/src/logger.js';
+import { ensureRetryAfter } from '../../rate-limit/rate-limit.error.js';
 import { Mt4Error } from './mt4-errors.js';
 
 /**
@@ -23,9 +24,15 @@ export class Mt4ExceptionFilter implements ExceptionFilter {
     }
     const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown }).statusCode;
     if (status === HttpStatus.TOO_MANY_REQUESTS) {
+      ensureRetryAfter(reply, exception);
       // Rate limits (Retry-After is already set by whoever refused the request).
       const message = exception instanceof HttpException ? httpMessage(exception) : 'Too many requests';
       void reply.status(HttpStatus.TOO_MANY_REQUESTS).send({ error: 'TOO_MANY_REQUESTS', message });
+      return;
+    }
+    if (status === HttpStatus.SERVICE_UNAVAILABLE && exception instanceof HttpException) {
+      // A dependency (the session store) did not answer: retry later; nothing was done.
+      void reply.status(HttpStatus.SERVICE_UNAVAILABLE).send({ error: 'SERVICE_UNAVAILABLE', message: httpMessage(exception) });
       return;
     }
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -1,6 +1,6 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
-import { TokenService } from '../../auth/token.service.js';
+import { TOKEN_FAILURE_MESSAGE, TokenService } from '../../auth/token.service.js';
 import { permissionDenied } from './mt4-errors.js';
 
 interface RequestLike {
@@ -17,12 +17,15 @@ interface RequestLike {
 export class Mt4SessionGuard implements CanActivate {
   constructor(private readonly tokens: TokenService) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestLike>();
     const token = sessionToken(request.headers);
-    const result = this.tokens.check(token);
+    const result = await this.tokens.authenticate(token);
     if (!('principal' in result)) {
-      throw permissionDenied(result.failure === 'expired' ? 'Session expired: sign in again at /sign/in' : 'Invalid session token');
+      if (result.failure === 'unavailable') throw new HttpException({ error: 'SERVICE_UNAVAILABLE', message: TOKEN_FAILURE_MESSAGE.unavailable }, HttpStatus.SERVICE_UNAVAILABLE);
+      throw permissionDenied(
+        result.failure === 'expired' ? 'Session expired: sign in again at /sign/in' : result.failure === 'revoked' ? 'Session signed out: sign in again at /sign/in' : 'Invalid session token',
+      );
     }
     request.user = result.principal;
     return true;

@@ -7,11 +7,13 @@ import {
   fixedToString,
   InvalidDecimalError,
   openPriceFor,
+  parseFixed,
   type PriceBoard,
 } from '../../../../../libs/domain/src/index.js';
 import type { EngineReply } from '../../../../../libs/messaging/src/index.js';
 import { AccountsService } from '../../accounts/accounts.service.js';
 import { badRequest } from '../../common/api-errors.js';
+import { exactDecimal } from '../../common/decimal-input.js';
 import { EngineGateway } from '../../common/engine-gateway.service.js';
 import { PRICES } from '../../runtime.tokens.js';
 import { CreateOrderCommand } from './create-order.command.js';
@@ -42,7 +44,7 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand, E
     if (body.slippage !== undefined && body.slippage !== null && quote) {
       const quoted = openPriceFor(body.type, quote);
       // percent of the quoted price → the largest price distance accepted (exact, rounded half-up at 1e-8)
-      const maxDeviation = divInt(mul(quoted, fixedFromNumber(body.slippage)), 100);
+      const maxDeviation = divInt(mul(quoted, parseFixed(exactDecimal(body.slippage, 'slippage'))), 100);
       slippage = { quotedPrice: fixedToString(quoted), maxDeviation: fixedToString(maxDeviation) };
     }
     return this.gateway.execute(

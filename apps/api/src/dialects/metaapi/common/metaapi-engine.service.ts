@@ -1,9 +1,10 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { EngineCommand } from '../../../../../../libs/domain/src/index.js';
-import { EngineTimeoutError, type EngineClient, type EngineReply } from '../../../../../../libs/messaging/src/index.js';
+import { EngineOverloadedError, EngineTimeoutError, type EngineClient, type EngineReply } from '../../../../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../../../../libs/platform/src/logger.js';
 import type { ReadModelWatermark } from '../../../../../../libs/read-models/src/watermark/projection-watermark.js';
 import { EngineGateway } from '../../../common/engine-gateway.service.js';
+import { engineBusy } from '../../../rate-limit/rate-limit.error.js';
 import type { AppConfig } from '../../../config/app-config.js';
 import { APP_CONFIG, ENGINE, WATERMARK } from '../../../runtime.tokens.js';
 import { MetaApiError } from './metaapi-error.js';
@@ -49,6 +50,7 @@ export class MetaApiEngine {
     try {
       reply = await this.engine.request({ command, correlationId }, this.config.commandTimeoutMs + SETTLE_MS);
     } catch (error) {
+      if (error instanceof EngineOverloadedError) throw engineBusy(error.retryAfterMs);
       if (error instanceof EngineTimeoutError) {
         this.logger.warn({ commandId: command.commandId, type: command.type }, 'no answer from the engine: outcome unknown');
         throw new MetaApiError(

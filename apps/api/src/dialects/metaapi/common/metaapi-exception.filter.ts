@@ -2,7 +2,7 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { FastifyReply } from 'fastify';
 import { EngineTimeoutError } from '../../../../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../../../../libs/platform/src/logger.js';
-import { TooManyRequestsError } from '../../../rate-limit/rate-limit.error.js';
+import { ensureRetryAfter, TooManyRequestsError } from '../../../rate-limit/rate-limit.error.js';
 import { errorNameFor, MetaApiError, type MetaApiErrorBody } from './metaapi-error.js';
 
 /** The text an HttpException of another part of the API carries (`{error}`, `{message}` or a string). */
@@ -33,7 +33,7 @@ export class MetaApiExceptionFilter implements ExceptionFilter {
       return send(HttpStatus.GATEWAY_TIMEOUT, { id: 1, error: 'TimeoutError', message: 'The trading engine did not answer in time' });
     }
     if (exception instanceof TooManyRequestsError) {
-      // The interceptor that refused the request has set Retry-After.
+      ensureRetryAfter(reply, exception);
       const recommendedRetryTime = new Date(Date.now() + exception.retryAfterSeconds * 1000).toISOString();
       return send(HttpStatus.TOO_MANY_REQUESTS, { id: 1, error: 'TooManyRequestsError', message: messageOf(exception), metadata: { recommendedRetryTime } });
     }

@@ -10,6 +10,9 @@ import {
   type TradeRequest,
 } from './trade-request.dto.js';
 
+/** Whether `text` starts with `word` followed by a non-word character or nothing. */
+const startsWithWord = (text: string, word: string) => text.startsWith(word) && !/^\w/.test(text.slice(word.length));
+
 function details(errors: ValidationError[], prefix = ''): MetaApiErrorDetail[] {
   return errors.flatMap((error) => {
     const parameter = prefix ? `${prefix}.${error.property}` : error.property;
@@ -17,7 +20,8 @@ function details(errors: ValidationError[], prefix = ''): MetaApiErrorDetail[] {
       parameter,
       ...shownValue(error.value),
       // class-validator's own messages name the bare property; ours name the path.
-      message: prefix ? message.replace(new RegExp(`^${error.property}\\b`), parameter) : message,
+      // (Compared as text, never as a pattern: a property name is the client's and may be `)(`.)
+      message: prefix && startsWithWord(message, error.property) ? `${parameter}${message.slice(error.property.length)}` : message,
     }));
     return [...own, ...details(error.children ?? [], parameter)];
   });

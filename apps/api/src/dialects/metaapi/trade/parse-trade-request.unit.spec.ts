@@ -69,6 +69,11 @@ describe('a MetaApi trade body', () => {
       [{ parameter: 'expiration.at', value: 'x', message: 'property at should not exist' }],
     ],
     [
+      'an unknown nested field named like a broken pattern',
+      { actionType: 'ORDER_TYPE_BUY_LIMIT', symbol: 'AUDNZD', volume: 0.01, openPrice: 1.03, expiration: { type: 'ORDER_TIME_GTC', ')(*[': 1 } },
+      [{ parameter: 'expiration.)(*[', value: 1, message: 'property )(*[ should not exist' }],
+    ],
+    [
       'ORDER_TIME_SPECIFIED_DAY without its time',
       { actionType: 'ORDER_TYPE_BUY_LIMIT', symbol: 'AUDNZD', volume: 0.01, openPrice: 1.03, expiration: { type: 'ORDER_TIME_SPECIFIED_DAY' } },
       [{ parameter: 'expiration.time', message: 'expiration.time is required for ORDER_TIME_SPECIFIED_DAY' }],

@@ -224,7 +224,7 @@ export class MetaApiTradeService {
    * symbol we do not trade) there is nothing to protect: the engine refuses the order anyway.
    */
   private slippage(symbol: string, side: Side, points: number | undefined): { quotedPrice: string; maxDeviation: string } | null {
-    if (points === undefined) return null;
+    if (points === undefined || points === null) return null;
     const instrument = findInstrument(symbol);
     const quote = this.prices.quote(symbol);
     if (!instrument || !quote) return null;
