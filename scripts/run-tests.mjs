@@ -17,6 +17,8 @@ const stages = [
   { name: 'unit', cmd: 'node', args: [...jest, '--selectProjects', 'unit', '--maxWorkers=2'], json: 'unit' },
   { name: 'integration', cmd: 'node', args: [...jest, '--selectProjects', 'int', '--runInBand'], json: 'int' },
   { name: 'end-to-end', cmd: 'node', args: [...jest, '--selectProjects', 'e2e', '--runInBand'], json: 'e2e' },
+  // Every benchmark at tiny sizes, so `npm run bench` cannot rot; its figures are not checked here.
+  { name: 'bench smoke', cmd: 'node', args: ['dist/bench/run.js', '--smoke'] },
 ].filter((s) => only.length === 0 || only.includes(s.json ?? s.name));
 
 let failedStage = null;
