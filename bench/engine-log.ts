@@ -70,6 +70,8 @@ const progress = (text: string) => process.stderr.write(`${text}\n`);
 
 /** Commands per EngineRunner batch while generating: one group commit (`appendMany`) each. */
 const GENERATE_BATCH = 5_000;
+/** Accounts one generating batch trades on. */
+const ACTIVE_ACCOUNTS = 250;
 
 async function generate(input: Input): Promise<unknown> {
   const target = input.events!;
@@ -89,7 +91,9 @@ async function generate(input: Input): Promise<unknown> {
   const userTarget = Math.max(10, Math.round(target / 50));
   const openTarget = Math.max(10, Math.round(target / 10));
   const users: { userId: number; accountId: number }[] = [];
-  const open: { orderId: number; userId: number }[] = [];
+  /** Open positions per user (index into `users`). */
+  const openOf = new Map<number, number[]>();
+  let openCount = 0;
   let registering = 0;
   let commands = 0;
   let rejected = 0;
@@ -112,6 +116,9 @@ async function generate(input: Input): Promise<unknown> {
     // Stop short of the snapshot point, so the snapshot lands `tail` events before the end.
     const room = support && snapshot === null ? Math.max(1, Math.floor((target - tail - runner.position) / 1.05)) : GENERATE_BATCH;
     const size = Math.min(GENERATE_BATCH, room);
+    // A batch trades on a random subset of the accounts (every account is in many batches): fewer
+    // streams per group commit keeps generating fast; the log a replay reads is the same kind of log.
+    const active = Array.from({ length: Math.min(users.length, ACTIVE_ACCOUNTS) }, () => intBetween(random, 0, users.length - 1));
     while (batch.length < size) {
       time += 5;
       if (batch.length % 20 === 0) {
@@ -120,20 +127,21 @@ async function generate(input: Input): Promise<unknown> {
       }
       const commandId = randomUUID();
       const r = random();
-      if (registering < userTarget && (registering < 100 || users.length === 0 || r < 0.1)) {
+      if (registering < userTarget && (registering < 100 || active.length === 0 || r < 0.1)) {
         const n = registering++;
         add(
           { type: 'RegisterUser', commandId, email: `replay.${n}@example.com`, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0$YmVuY2hoYXNo', initialBalance: '50000' },
           (o) => users.push({ userId: o.userId!, accountId: o.accountId! }),
         );
-        if (users.length === 0) continue; // the very first batch only signs up
-      } else if (users.length === 0) {
-        break;
-      } else if (r < 0.15) {
-        const u = users[intBetween(random, 0, users.length - 1)]!;
+        continue;
+      }
+      if (active.length === 0) break;
+      const index = active[intBetween(random, 0, active.length - 1)]!;
+      const u = users[index]!;
+      const held = openOf.get(index);
+      if (r < 0.15) {
         add({ type: 'ChangeBalance', commandId, accountId: u.accountId, amount: String(intBetween(random, 1, 50) * 100), comment: 'bench deposit' });
-      } else if (open.length === 0 || r < (open.length < openTarget ? 0.15 + 0.85 * 0.75 : 0.15 + 0.85 * 0.5)) {
-        const u = users[intBetween(random, 0, users.length - 1)]!;
+      } else if (!held || held.length === 0 || r < (openCount < openTarget ? 0.15 + 0.85 * 0.75 : 0.15 + 0.85 * 0.5)) {
         const symbol = SYMBOLS[intBetween(random, 0, SYMBOLS.length - 1)]!;
         const side = random() < 0.5 ? 'BUY' : 'SELL';
         const withLevels = random() < 0.5;
@@ -157,14 +165,20 @@ async function generate(input: Input): Promise<unknown> {
             magic: null,
             deadline: time + 3_600_000,
           },
-          (o) => open.push({ orderId: o.orderId!, userId: u.userId }),
+          (o) => {
+            const list = openOf.get(index);
+            if (list) list.push(o.orderId!);
+            else openOf.set(index, [o.orderId!]);
+            openCount++;
+          },
         );
       } else {
-        const at = intBetween(random, 0, open.length - 1);
-        const position = open[at]!;
-        open[at] = open[open.length - 1]!;
-        open.pop();
-        add({ type: 'ClosePosition', commandId, userId: position.userId, accountId: null, orderId: position.orderId, volume: null, deadline: time + 3_600_000 });
+        const at = intBetween(random, 0, held.length - 1);
+        const orderId = held[at]!;
+        held[at] = held[held.length - 1]!;
+        held.pop();
+        openCount--;
+        add({ type: 'ClosePosition', commandId, userId: u.userId, accountId: null, orderId, volume: null, deadline: time + 3_600_000 });
       }
     }
     await runner.handle(batch);
