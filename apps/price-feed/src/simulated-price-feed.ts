@@ -95,7 +95,7 @@ export class SimulatedPriceFeed implements PriceFeed {
     const half = Math.floor(walk.spreadPoints / 2);
     const bidPoints = walk.midPoints - half;
     const askPoints = bidPoints + walk.spreadPoints;
-    const toFixed = (points: number) => BigInt(points) * 10n ** BigInt(SCALE_DIGITS - walk.instrument.digits);
-    return { symbol: walk.instrument.symbol, bid: toFixed(bidPoints), ask: toFixed(askPoints), time, feed: this.name };
+    const pointsToFixed = (points: number) => BigInt(points) * 10n ** BigInt(SCALE_DIGITS - walk.instrument.digits);
+    return { symbol: walk.instrument.symbol, bid: pointsToFixed(bidPoints), ask: pointsToFixed(askPoints), time, feed: this.name };
   }
 }

@@ -45,7 +45,7 @@ export function fixedFromNumber(value: number): Fixed {
 }
 
 /** Reads a value that is either a JSON number or a decimal string. */
-export function toFixed(value: number | string): Fixed {
+export function fixedOf(value: number | string): Fixed {
   return typeof value === 'number' ? fixedFromNumber(value) : parseFixed(value);
 }
 

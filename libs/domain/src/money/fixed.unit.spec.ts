@@ -19,7 +19,7 @@ import {
   roundMoney,
   roundTo,
   SCALE,
-  toFixed,
+  fixedOf,
   ZERO,
   type Rounding,
 } from './fixed.js';
@@ -213,14 +213,14 @@ describe('fixedFromNumber: a JSON number as the client wrote it', () => {
   });
 });
 
-describe('toFixed: a JSON number or a decimal string', () => {
+describe('fixedOf: a JSON number or a decimal string', () => {
   it('reads both forms to the same value', () => {
-    expect(toFixed(42000.5)).toBe(4_200_050_000_000n);
-    expect(toFixed('42000.5')).toBe(4_200_050_000_000n);
+    expect(fixedOf(42000.5)).toBe(4_200_050_000_000n);
+    expect(fixedOf('42000.5')).toBe(4_200_050_000_000n);
   });
 
   it('refuses a non-decimal string', () => {
-    expect(() => toFixed('1e5')).toThrow(InvalidDecimalError);
+    expect(() => fixedOf('1e5')).toThrow(InvalidDecimalError);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { findInstrument, hasAtMostDigits, InvalidDecimalError, toFixed, type PriceBoard, type Quote } from '../../../../../libs/domain/src/index.js';
+import { findInstrument, hasAtMostDigits, InvalidDecimalError, fixedOf, type PriceBoard, type Quote } from '../../../../../libs/domain/src/index.js';
 import { badRequest } from '../../common/api-errors.js';
 import { EngineGateway } from '../../common/engine-gateway.service.js';
 import { PRICES } from '../../runtime.tokens.js';
@@ -21,7 +21,7 @@ function parseTick(raw: unknown, index: number, time: number): Quote {
   const price = (value: unknown, name: string) => {
     if (typeof value !== 'number' && typeof value !== 'string') throw badRequest(`${at}: ${name} must be a number`);
     try {
-      const fixed = toFixed(value);
+      const fixed = fixedOf(value);
       if (fixed <= 0n || !hasAtMostDigits(fixed, instrument.digits)) throw new InvalidDecimalError(String(value));
       return fixed;
     } catch (error) {
