@@ -71,7 +71,7 @@ const progress = (text: string) => process.stderr.write(`${text}\n`);
 /** Commands per EngineRunner batch while generating: one group commit (`appendMany`) each. */
 const GENERATE_BATCH = 5_000;
 /** Accounts one generating batch trades on. */
-const ACTIVE_ACCOUNTS = 250;
+const ACTIVE_ACCOUNTS = 1_000;
 
 async function generate(input: Input): Promise<unknown> {
   const target = input.events!;
@@ -113,9 +113,10 @@ async function generate(input: Input): Promise<unknown> {
         },
       });
     };
-    // Stop short of the snapshot point, so the snapshot lands `tail` events before the end.
-    const room = support && snapshot === null ? Math.max(1, Math.floor((target - tail - runner.position) / 1.05)) : GENERATE_BATCH;
-    const size = Math.min(GENERATE_BATCH, room);
+    // Batches shrink near the snapshot point and near the end (about 1.05 events per command),
+    // so the snapshot lands `tail` events before the end and the log ends close to `target`.
+    const stop = support && snapshot === null ? target - tail : target;
+    const size = Math.min(GENERATE_BATCH, Math.max(1, Math.floor((stop - runner.position) / 1.05)));
     // A batch trades on a random subset of the accounts (every account is in many batches): fewer
     // streams per group commit keeps generating fast; the log a replay reads is the same kind of log.
     const active = Array.from({ length: Math.min(users.length, ACTIVE_ACCOUNTS) }, () => intBetween(random, 0, users.length - 1));
@@ -136,12 +137,23 @@ async function generate(input: Input): Promise<unknown> {
         continue;
       }
       if (active.length === 0) break;
-      const index = active[intBetween(random, 0, active.length - 1)]!;
+      let index = active[intBetween(random, 0, active.length - 1)]!;
+      // Opens and closes keep the book near `openTarget` positions (closes in flight count at once).
+      const wantOpen = r < (openCount < openTarget ? 0.15 + 0.85 * 0.75 : 0.15 + 0.85 * 0.5);
+      if (r >= 0.15 && !wantOpen && !(openOf.get(index)?.length)) {
+        for (let tries = 0; tries < 16; tries++) {
+          const other = active[intBetween(random, 0, active.length - 1)]!;
+          if (openOf.get(other)?.length) {
+            index = other;
+            break;
+          }
+        }
+      }
       const u = users[index]!;
       const held = openOf.get(index);
       if (r < 0.15) {
         add({ type: 'ChangeBalance', commandId, accountId: u.accountId, amount: String(intBetween(random, 1, 50) * 100), comment: 'bench deposit' });
-      } else if (!held || held.length === 0 || r < (openCount < openTarget ? 0.15 + 0.85 * 0.75 : 0.15 + 0.85 * 0.5)) {
+      } else if (wantOpen || !held || held.length === 0) {
         const symbol = SYMBOLS[intBetween(random, 0, SYMBOLS.length - 1)]!;
         const side = random() < 0.5 ? 'BUY' : 'SELL';
         const withLevels = random() < 0.5;
@@ -169,9 +181,9 @@ async function generate(input: Input): Promise<unknown> {
             const list = openOf.get(index);
             if (list) list.push(o.orderId!);
             else openOf.set(index, [o.orderId!]);
-            openCount++;
           },
         );
+        openCount++; // counted when sent: the book size steers the mix within a batch too
       } else {
         const at = intBetween(random, 0, held.length - 1);
         const orderId = held[at]!;
