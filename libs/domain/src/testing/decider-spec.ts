@@ -47,3 +47,9 @@ export function given(events: DomainEvent[], state: EngineState = initialState()
     },
   };
 }
+
+/** The state without its caches (the margin watch), for comparing a live state with one replayed from its log. */
+export function withoutCaches(state: EngineState): Omit<EngineState, 'marginWatch'> {
+  const { marginWatch: _cache, ...decisive } = state;
+  return decisive;
+}
