@@ -6,8 +6,7 @@ import { RedisReadModelStore } from '../../../libs/read-models/src/redis/redis-r
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { checkpointChannel, eventsStream, logAppendedChannel } from './channels.js';
 import { LogFollower } from './log-follower.js';
-import type { FollowLog } from './projector.js';
-import { Projector } from './projector.js';
+import { Projector, type FollowLog } from './projector.js';
 
 const log = createLogger('projector-main');
 
