@@ -50,8 +50,9 @@ export function evolve(state: EngineState, event: DomainEvent): EngineState {
 }
 
 /**
- * Tells the margin watch about events that move an account's equity, margin, thresholds or
- * margin-call flag; its bands were computed without them.
+ * Tells the caches about events: the margin watch about those that move an account's equity,
+ * margin, thresholds or margin-call flag (its bands were computed without them), the floating memo
+ * about those that change an account's positions.
  */
 function noteMarginChange(state: EngineState, event: DomainEvent): void {
   switch (event.type) {
@@ -62,6 +63,7 @@ function noteMarginChange(state: EngineState, event: DomainEvent): void {
     case 'MarginCallCleared':
     case 'PositionOpened':
     case 'PositionClosed':
+      state.floatingMemo.forget(event.data.accountId);
       state.marginWatch.accountChanged(event.data.accountId);
       return;
     case 'GroupDefined':

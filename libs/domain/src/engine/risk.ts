@@ -151,13 +151,6 @@ export interface AccountScratch {
   positions: Map<number, PositionState>;
 }
 
-/** The open positions of an account (a plain array: a generator cost more than the margin arithmetic). */
-export function positionsOf(state: EngineState, account: AccountState): PositionState[] {
-  const positions: PositionState[] = [];
-  for (const id of account.positionIds) positions.push(state.positions.get(id)!);
-  return positions;
-}
-
 export function scratchOf(state: EngineState, account: AccountState): AccountScratch {
   const positions = new Map<number, PositionState>();
   for (const id of account.positionIds) positions.set(id, state.positions.get(id)!);

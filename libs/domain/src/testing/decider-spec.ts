@@ -48,8 +48,8 @@ export function given(events: DomainEvent[], state: EngineState = initialState()
   };
 }
 
-/** The state without its caches (the margin watch), for comparing a live state with one replayed from its log. */
-export function withoutCaches(state: EngineState): Omit<EngineState, 'marginWatch'> {
-  const { marginWatch: _cache, ...decisive } = state;
+/** The state without its caches (margin watch, floating memo), for comparing a live state with one replayed from its log. */
+export function withoutCaches(state: EngineState): Omit<EngineState, 'marginWatch' | 'floatingMemo'> {
+  const { marginWatch: _watch, floatingMemo: _memo, ...decisive } = state;
   return decisive;
 }

@@ -1,13 +1,13 @@
 import { fixedToString } from '../../money/fixed.js';
 import { closePriceFor, openPriceFor, profitInAccountCurrency } from '../../pricing/pricing.js';
-import { done, iso, quoteUsed, type DecideContext, type Decision } from '../decision.js';
+import { done, iso, openPositions, quoteUsed, type DecideContext, type Decision } from '../decision.js';
 import { groupOf, type EngineState, type PendingOrderState } from '../engine.state.js';
 import type { DomainEvent } from '../events/index.js';
 import { expiredOrders } from '../expiry.js';
 import { isStopLimit } from '../pending-orders.js';
 import { closedEvent, marginReleased } from '../position-closing.js';
-import { assessMargin, enforceMarginLevels, positionsOf, scratchOf, watchedBook, type AccountScratch } from '../risk.js';
-import { isRefusal, positionOpened, priceFill, type Fill } from '../trading-rules.js';
+import { assessMargin, enforceMarginLevels, scratchOf, watchedBook, type AccountScratch } from '../risk.js';
+import { exposureWith, isRefusal, positionOpened, priceFill, type Fill } from '../trading-rules.js';
 import type { ApplyTick } from './apply-tick.command.js';
 
 /**
@@ -55,7 +55,7 @@ export function applyTick(state: EngineState, command: ApplyTick, ctx: DecideCon
     if (!changedThisTick.has(accountId)) {
       // Most due accounts have nothing to decide: one pass over their positions says so and bands them.
       const account = state.accounts.get(accountId)!;
-      const look = assessMargin(state, account, positionsOf(state, account), ctx.market);
+      const look = assessMargin(state, account, openPositions(state, account), ctx.market);
       if (!look) continue; // a position without a price: nothing can be decided until it has one
       if (look.quiet) {
         if (look.ranges) state.marginWatch.band(accountId, look.ranges);
@@ -93,7 +93,7 @@ function triggerEntry(
   // A triggered entry fills at the market price that reached it (a gap fills at the gapped price).
   const fill: Fill = { ...order, price: openPriceFor(order.side, quote), orderType: order.orderType };
   const s = scratch(order.accountId);
-  const priced = priceFill(fill, { balance: s.balance, margin: s.margin, positions: [...s.positions.values()] }, groupOf(state, s.account), ctx.market);
+  const priced = priceFill(fill, exposureWith(s.balance, s.margin, [...s.positions.values()]), groupOf(state, s.account), ctx.market);
   if (isRefusal(priced)) {
     if (priced.code !== 'TRADE_RETCODE_NO_MONEY') return []; // not priceable yet: stays armed
     return [{ type: 'OrderCancelled', data: { accountId: order.accountId, orderId: order.orderId, reason: 'NO_MONEY', cancelledAt: at, quote: quoteUsed(quote) } }];
