@@ -1,10 +1,10 @@
 import { findInstrument, INSTRUMENTS } from '../instruments/instruments.catalog.js';
 import type { Instrument } from '../instruments/instrument.js';
-import { abs, fixedToString, min, mul, parseFixed, roundMoney, SCALE, ZERO, type Fixed } from '../money/fixed.js';
+import { abs, fixedToString, min, parseFixed, SCALE, ZERO, type Fixed } from '../money/fixed.js';
 import { accountMetrics, floatingProfit, metricsOf, type AccountMetrics } from '../pricing/account-metrics.js';
-import { ACCOUNT_CURRENCY, closePriceFor, toAccountCurrency, type MarketView, type Quote } from '../pricing/pricing.js';
+import { ACCOUNT_CURRENCY, closePriceFor, type MarketView, type Quote } from '../pricing/pricing.js';
 import type { PriceRange, WatchedBook } from '../triggers/margin-watch.js';
-import { iso } from './decision.js';
+import { iso, openPositions } from './decision.js';
 import { groupOf, type AccountState, type EngineState, type Group, type PositionState } from './engine.state.js';
 import type { DomainEvent } from './events/index.js';
 import { closedEvent, marginReleased, writeOffIfNegative } from './position-closing.js';
@@ -60,7 +60,7 @@ export function watchedBook(state: EngineState): WatchedBook {
 }
 
 /**
- * An account's margin as one pass over its positions sees it: the metrics an account summary shows,
+ * An account's margin as the state holds it (positions measured through the floating memo): the metrics an account summary shows,
  * whether a margin check would decide anything, and if not, where it could not until prices leave
  * the returned ranges (see `bandOf`). Undefined when a position cannot be priced.
  */
@@ -72,26 +72,11 @@ export interface MarginAssessment {
   ranges: PriceRange[] | null;
 }
 
-export function assessMargin(state: EngineState, scratch: AccountScratch | AccountState, positions: Iterable<PositionState>, market: MarketView): MarginAssessment | undefined {
-  const account = 'account' in scratch ? scratch.account : scratch;
-  let floating = ZERO;
-  let weight = ZERO; // Σ c·V·k·r + |profit|: how much the equity moves per unit of relative price move
-  let count = 0;
-  for (const position of positions) {
-    const quote = market.quote(position.instrument.symbol);
-    if (!quote) return undefined;
-    const close = closePriceFor(position.side, quote);
-    const move = position.side === 'BUY' ? close - position.openPrice : position.openPrice - close;
-    const contract = position.instrument.contractSize;
-    const profitInQuote = toAccountCurrency(mul(move, position.volume) * contract, position.instrument.quote, market);
-    const valueInQuote = toAccountCurrency(mul(close, position.volume) * contract, position.instrument.quote, market);
-    if (profitInQuote === undefined || valueInQuote === undefined) return undefined;
-    const profit = roundMoney(profitInQuote); // exactly floatingProfit(position, market)
-    floating += profit;
-    weight += abs(valueInQuote) + abs(profit) + 2n * CENT; // what rounding may have taken off each
-    count++;
-  }
-  const metrics = metricsOf(scratch.balance, scratch.margin, floating);
+export function assessMargin(state: EngineState, account: AccountState, market: MarketView): MarginAssessment | undefined {
+  const measured = state.floatingMemo.measure(account.accountId, () => openPositions(state, account), market);
+  if (!measured) return undefined;
+  const { weight, positions: count } = measured;
+  const metrics = metricsOf(account.balance, account.margin, measured.floating);
   const group = groupOf(state, account);
   const below = (threshold: Fixed) => metrics.marginLevel !== null && metrics.marginLevel <= threshold;
   // What enforceMarginLevels acts on, for an account that keeps its positions: a margin call not yet
@@ -138,9 +123,9 @@ function bandOf(state: EngineState, accountId: number, metrics: AccountMetrics, 
 /** How far the equity is from the equity at which the margin level equals `percent`. */
 const distance = (equity: Fixed, percent: Fixed, margin: Fixed): Fixed => abs(equity - (percent * margin) / (100n * SCALE));
 
-/** The band of an account as a decision sees it (null when it is not quiet or gets none). */
-export function marginBand(state: EngineState, scratch: AccountScratch, market: MarketView): PriceRange[] | null {
-  return assessMargin(state, scratch, scratch.positions.values(), market)?.ranges ?? null;
+/** The band of an account as the state holds it (null when it is not quiet or gets none). */
+export function marginBand(state: EngineState, account: AccountState, market: MarketView): PriceRange[] | null {
+  return assessMargin(state, account, market)?.ranges ?? null;
 }
 
 /** An account as a decision sees it while it is still changing it (closes and fills not yet evolved). */

@@ -1,6 +1,6 @@
-import { ZERO, type Fixed } from '../money/fixed.js';
-import { floatingProfit, type OpenExposure } from './account-metrics.js';
-import { ACCOUNT_CURRENCY, type MarketView, type Quote } from './pricing.js';
+import { abs, mul, parseFixed, roundMoney, ZERO, type Fixed } from '../money/fixed.js';
+import type { OpenExposure } from './account-metrics.js';
+import { ACCOUNT_CURRENCY, closePriceFor, toAccountCurrency, type MarketView, type Quote } from './pricing.js';
 
 /** The prices a symbol's floating profit was summed at: its own and those of its conversion pairs. */
 interface PricedAt {
@@ -18,7 +18,22 @@ interface SymbolFloating {
   positions: OpenExposure[];
   pricedAt: PricedAt | null;
   sum: Fixed;
+  weight: Fixed;
 }
+
+/** What the memo knows of an account's open positions at the current prices. */
+export interface Measured {
+  /** Σ floating profit, each position's rounded to the cent (what an account summary shows). */
+  floating: Fixed;
+  /**
+   * Σ (c·V·k·r + |profit|) over the positions, plus what rounding may have taken off: how much the
+   * equity can move per unit of relative price move (the margin watch's bands are cut from it).
+   */
+  weight: Fixed;
+  positions: number;
+}
+
+const CENT = parseFixed('0.01');
 
 const samePrice = (a: Quote | undefined, b: Quote | undefined) => a === b || (a !== undefined && b !== undefined && a.bid === b.bid && a.ask === b.ask);
 
@@ -40,9 +55,14 @@ export class FloatingMemo {
 
   /** Σ floating profit of the positions at the market's prices; undefined when one cannot be priced. */
   floating(accountId: number, positions: () => Iterable<OpenExposure>, market: MarketView): Fixed | undefined {
+    return this.measure(accountId, positions, market)?.floating;
+  }
+
+  /** Floating profit and band weight of the positions at the market's prices; undefined when one cannot be priced. */
+  measure(accountId: number, positions: () => Iterable<OpenExposure>, market: MarketView): Measured | undefined {
     let groups = this.accounts.get(accountId);
     if (!groups) this.accounts.set(accountId, (groups = groupBySymbol(positions())));
-    let total = ZERO;
+    const total: Measured = { floating: ZERO, weight: ZERO, positions: 0 };
     for (const group of groups.values()) {
       const quote = market.quote(group.symbol);
       if (!quote) return undefined;
@@ -50,22 +70,39 @@ export class FloatingMemo {
       const inverse = group.inverse === null ? undefined : market.quote(group.inverse);
       const at = group.pricedAt;
       if (!at || at.bid !== quote.bid || at.ask !== quote.ask || !samePrice(at.direct, direct) || !samePrice(at.inverse, inverse)) {
-        let sum = ZERO;
-        for (const position of group.positions) {
-          const profit = floatingProfit(position, market);
-          if (profit === undefined) {
-            group.pricedAt = null;
-            return undefined;
-          }
-          sum += profit;
-        }
-        group.sum = sum;
+        if (!price(group, quote, market)) return undefined;
         group.pricedAt = { bid: quote.bid, ask: quote.ask, direct, inverse };
       }
-      total += group.sum;
+      total.floating += group.sum;
+      total.weight += group.weight;
+      total.positions += group.positions.length;
     }
     return total;
   }
+}
+
+/** Sums a group at `quote`; false when a conversion price is missing. */
+function price(group: SymbolFloating, quote: Quote, market: MarketView): boolean {
+  let sum = ZERO;
+  let weight = ZERO;
+  for (const position of group.positions) {
+    const close = closePriceFor(position.side, quote);
+    const move = position.side === 'BUY' ? close - position.openPrice : position.openPrice - close;
+    const { contractSize, quote: currency } = position.instrument;
+    // The same arithmetic as floatingProfit (profitInAccountCurrency): exact, then rounded to the cent.
+    const profit = toAccountCurrency(mul(move, position.volume) * contractSize, currency, market);
+    const value = toAccountCurrency(mul(close, position.volume) * contractSize, currency, market);
+    if (profit === undefined || value === undefined) {
+      group.pricedAt = null;
+      return false;
+    }
+    const rounded = roundMoney(profit);
+    sum += rounded;
+    weight += abs(value) + abs(rounded) + 2n * CENT;
+  }
+  group.sum = sum;
+  group.weight = weight;
+  return true;
 }
 
 function groupBySymbol(positions: Iterable<OpenExposure>): Map<string, SymbolFloating> {
@@ -82,6 +119,7 @@ function groupBySymbol(positions: Iterable<OpenExposure>): Map<string, SymbolFlo
         positions: [],
         pricedAt: null,
         sum: ZERO,
+        weight: ZERO,
       };
       groups.set(symbol, group);
     }

@@ -4,7 +4,7 @@ import { parseFixed } from '../money/fixed.js';
 import { accountMetrics, type OpenExposure } from './account-metrics.js';
 import { FloatingMemo } from './floating-memo.js';
 import { PriceBoard } from './price-board.js';
-import type { MarketView } from './pricing.js';
+import type { MarketView, Quote } from './pricing.js';
 
 const f = parseFixed;
 const position = (symbol: string, side: 'BUY' | 'SELL', volume: string, openPrice: string): OpenExposure => ({
@@ -21,8 +21,8 @@ function boardOf(prices: Record<string, [string, string]>): PriceBoard {
 }
 
 /** A market that counts the quotes asked for. */
-function counting(market: MarketView): MarketView & { asked: number } {
-  const spy = { asked: 0, quote: (symbol: string) => (spy.asked++, market.quote(symbol)) };
+function counting(market: PriceBoard): MarketView & { asked: number; update: PriceBoard['update'] } {
+  const spy = { asked: 0, quote: (symbol: string) => (spy.asked++, market.quote(symbol)), update: (q: Quote) => market.update(q) };
   return spy;
 }
 
@@ -41,14 +41,19 @@ describe('an account with 50 EURUSD positions and one AUDNZD position (converted
   });
 
   it('asks one price per symbol and conversion pair while nothing moved, instead of re-pricing 51 positions', () => {
+    let priced = 0; // reads of an open price: one per position priced
+    const watched = positions.map((p) => new Proxy(p, { get: (target, key) => (key === 'openPrice' && priced++, target[key as keyof OpenExposure]) }));
     const memo = new FloatingMemo();
     const market = counting(boardOf(prices));
-    memo.floating(100_001, () => positions, market);
-    const first = market.asked;
+    memo.floating(100_001, () => watched, market);
+    expect(priced).toBe(51);
     market.asked = 0;
-    expect(memo.floating(100_001, () => positions, market)).toBe(f('10.01'));
-    expect(first).toBeGreaterThan(51);
+    expect(memo.floating(100_001, () => watched, market)).toBe(f('10.01'));
+    expect(priced).toBe(51);
     expect(market.asked).toBe(4); // EURUSD; AUDNZD with NZDUSD and USDNZD
+    market.update({ symbol: 'EURUSD', bid: f('1.1002'), ask: f('1.1004'), time: 1 });
+    memo.floating(100_001, () => watched, market);
+    expect(priced).toBe(101); // the 50 EURUSD positions only
   });
 
   it('re-prices a symbol whose conversion pair moved: NZDUSD 0.7/0.7002 → AUDNZD +70.01', () => {

@@ -1,6 +1,6 @@
 import { fixedToString } from '../../money/fixed.js';
 import { closePriceFor, openPriceFor, profitInAccountCurrency } from '../../pricing/pricing.js';
-import { done, iso, openPositions, quoteUsed, type DecideContext, type Decision } from '../decision.js';
+import { done, iso, quoteUsed, type DecideContext, type Decision } from '../decision.js';
 import { groupOf, type EngineState, type PendingOrderState } from '../engine.state.js';
 import type { DomainEvent } from '../events/index.js';
 import { expiredOrders } from '../expiry.js';
@@ -53,9 +53,9 @@ export function applyTick(state: EngineState, command: ApplyTick, ctx: DecideCon
   for (const accountId of changedThisTick) due.add(accountId);
   for (const accountId of [...due].sort((a, b) => a - b)) {
     if (!changedThisTick.has(accountId)) {
-      // Most due accounts have nothing to decide: one pass over their positions says so and bands them.
+      // Most due accounts have nothing to decide: their measure (memoized per symbol) says so and bands them.
       const account = state.accounts.get(accountId)!;
-      const look = assessMargin(state, account, openPositions(state, account), ctx.market);
+      const look = assessMargin(state, account, ctx.market);
       if (!look) continue; // a position without a price: nothing can be decided until it has one
       if (look.quiet) {
         if (look.ranges) state.marginWatch.band(accountId, look.ranges);

@@ -24,7 +24,7 @@ describe('an account with 1200 USD and a BUY 1 EURUSD at 1.10000 (margin 1100; m
     // move = 99.87 / (2 × 110 000.02) = 0.00045395 (rounded down); bid room 1.1 × move = 0.00049934, ask room 0.00049935
     const s = state();
     const market = board(['EURUSD', '1.1', '1.10002']);
-    expect(marginBand(s, scratchOf(s, s.accounts.get(ANN_ACCOUNT)!), market)).toEqual([
+    expect(marginBand(s, s.accounts.get(ANN_ACCOUNT)!, market)).toEqual([
       { symbol: 'EURUSD', bidLow: f('1.09950066'), bidHigh: f('1.10049934'), askLow: f('1.09952065'), askHigh: f('1.10051935') },
     ]);
   });
@@ -43,7 +43,7 @@ describe('an account with 1200 USD and a BUY 1 EURUSD at 1.10000 (margin 1100; m
 
   it('gets no band (checked at every tick) once its equity sits within the rounding cushion of a threshold', () => {
     const s = given([...ann('1100.1'), opened({ orderId: 1_000_001, symbol: 'EURUSD', volume: '1', openPrice: '1.1', leverage: 100, margin: '1100', balance: '1100.1' })]).state;
-    expect(marginBand(s, scratchOf(s, s.accounts.get(ANN_ACCOUNT)!), board(['EURUSD', '1.1', '1.10002']))).toBeNull();
+    expect(marginBand(s, s.accounts.get(ANN_ACCOUNT)!, board(['EURUSD', '1.1', '1.10002']))).toBeNull();
   });
 });
 
@@ -144,7 +144,7 @@ describe('a banded account, wherever its prices move inside the band', () => {
           const market = startBoard();
           const scratch = () => scratchOf(state, state.accounts.get(100_001)!);
           if (enforceMarginLevels(state, scratch(), market, NOW).length > 0) return; // would act now: never banded
-          const ranges = marginBand(state, scratch(), market);
+          const ranges = marginBand(state, state.accounts.get(100_001)!, market);
           if (!ranges) return;
           banded++;
           // Somewhere inside each range (fractions 0 and 1 land one unit inside the edges).
