@@ -190,7 +190,7 @@ async function generate(input: Input): Promise<unknown> {
         held[at] = held[held.length - 1]!;
         held.pop();
         openCount--;
-        add({ type: 'ClosePosition', commandId, userId: u.userId, accountId: null, orderId, volume: null, deadline: time + 3_600_000 });
+        add({ type: 'ClosePosition', commandId, userId: u.userId, accountId: null, orderId, volume: null, clientId: null, comment: null, deadline: time + 3_600_000 });
       }
     }
     await runner.handle(batch);

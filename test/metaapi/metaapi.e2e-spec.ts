@@ -336,6 +336,16 @@ describe('MetaApi dialect (seed 004)', () => {
       expect(await readOk(user, 'account-information')).toMatchObject({ balance: 10028.8, equity: 10028.8, margin: 0, freeMargin: 10028.8 });
     });
 
+    it('puts the clientId and comment of a POSITION_CLOSE_ID on its closing deal', async () => {
+      const { user, positionId } = await openedAndRisen();
+
+      await done(user, { actionType: 'POSITION_CLOSE_ID', positionId, clientId: 'exit-7', comment: 'tp by hand' });
+
+      const deals = await readOk(user, `history-deals/${ALL_TIME}`);
+      const out = deals.find((d: any) => d.entryType === 'DEAL_ENTRY_OUT');
+      expect(out).toMatchObject({ positionId, clientId: 'exit-7', comment: 'tp by hand', profit: 28.8 });
+    });
+
     it('lists the history after a partial close, a full close and a cancelled order, with hand-checked deals', async () => {
       const { user, positionId } = await openedAndRisen();
       const { orderId: limitId } = await done(user, SEED_BUY_LIMIT);

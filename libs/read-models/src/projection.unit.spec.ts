@@ -52,6 +52,8 @@ function closed(volume: string, remainingVolume: string, reason: PositionClosed[
       balance: '10099.8',
       reason,
       quote,
+      clientId: null,
+      comment: null,
     },
   };
 }
@@ -291,6 +293,12 @@ describe('a position fully closed', () => {
       { op: 'addMargin', accountId: 2, delta: '-84.002' },
       outDeal('0.5', 'TAKE_PROFIT', 78),
     ]);
+  });
+
+  it('puts the close request\'s clientId and comment on the OUT deal', () => {
+    const tagged = closed('0.5', '0', 'MANUAL');
+    const ops = project(logged({ ...tagged, data: { ...tagged.data, clientId: 'grid-1', comment: 'exit' } }, 80));
+    expect(ops[ops.length - 1]).toMatchObject({ op: 'putDeal', deal: { dealId: 80, entry: 'OUT', clientId: 'grid-1', comment: 'exit' } });
   });
 
   it('records closing a SELL position as a BUY deal out', () => {

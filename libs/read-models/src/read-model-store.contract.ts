@@ -843,6 +843,8 @@ export function describeReadModelStoreContract(name: string, factory: () => Prom
           balance,
           reason: remainingVolume === '0' ? 'MANUAL' : 'PARTIAL',
           quote,
+          clientId: null,
+          comment: null,
         },
       });
       const log: DomainEvent[] = [

@@ -46,6 +46,8 @@ export const close = (userId: number, orderId: number, volume: string | null = n
   accountId: null,
   orderId,
   volume,
+  clientId: null,
+  comment: null,
   deadline: NOW + 3_000,
 });
 

@@ -134,6 +134,8 @@ function close(overrides: Partial<ClosePosition> = {}): ClosePosition {
     accountId: null,
     orderId: 1_000_001,
     volume: null,
+    clientId: null,
+    comment: null,
     deadline: NOW + 3_000,
     ...overrides,
   };
@@ -170,6 +172,8 @@ function closed(data: Partial<PositionClosed['data']> & Pick<PositionClosed['dat
       marginReleased: '4200.05',
       reason: 'MANUAL',
       quote: used('42500', '42500.5'),
+      clientId: null,
+      comment: null,
       ...data,
     },
   };
@@ -678,6 +682,12 @@ describe('ClosePosition', () => {
       const state = spec.state();
       expect(state.accounts.get(ANN_ACCOUNT)).toMatchObject({ balance: parseFixed('10499.5'), margin: 0n });
       expect(state.positions.size).toBe(0);
+    });
+
+    it('carries the request\'s clientId and comment onto the close (they tag its deal)', () => {
+      given(history())
+        .when(close({ clientId: 'grid-1', comment: 'take it' }), at42500)
+        .then([closed({ closePrice: '42500', profit: '499.5', balance: '10499.5', clientId: 'grid-1', comment: 'take it' })]);
     });
 
     it('treats a volume equal to the open one as a full (MANUAL) close', () => {

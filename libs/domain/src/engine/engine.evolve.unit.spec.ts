@@ -75,6 +75,8 @@ const closedEvent = (data: Partial<PositionClosed['data']>): PositionClosed => (
     balance: '10499.5',
     reason: 'MANUAL',
     quote: { bid: '42500', ask: '42500.5', time: AT },
+    clientId: null,
+    comment: null,
     ...data,
   },
 });
@@ -325,7 +327,7 @@ describe('replaying the events of decisions', () => {
     run(order({ commandId: 'o1' })); // 1000001, margin 4200.05
     run(order({ commandId: 'o2', symbol: 'EURUSD', side: 'SELL', leverage: 100, takeProfit: '1.08', stopLoss: '1.09' })); // 1000002, margin 1085
     run(order({ commandId: 'o3', volume: '0.001' })); // rejected: recorded, no state change
-    run({ type: 'ClosePosition', commandId: 'c1', userId: 1, accountId: null, orderId: 1_000_001, volume: '0.4', deadline: NOW + 1 }); // partial
+    run({ type: 'ClosePosition', commandId: 'c1', userId: 1, accountId: null, orderId: 1_000_001, volume: '0.4', clientId: null, comment: null, deadline: NOW + 1 }); // partial
     run({ type: 'ChangeBalance', commandId: 'b1', accountId: 100_002, amount: '-1000', comment: '' });
     expect(log.map((e) => e.type)).toEqual([
       'UserRegistered',

@@ -709,12 +709,12 @@ function apply(step: Step, model: Model, e: ReturnType<typeof engine>): [ResultC
         volume = BigInt(1 + ((step.part - 1) % hundredths)) * CENT;
       }
       const expected = model.close(account.accountId, id, volume);
-      const decision = e.run({ type: 'ClosePosition', ...ids, orderId: id, volume: text(volume), ...deadline }, now);
+      const decision = e.run({ type: 'ClosePosition', ...ids, orderId: id, volume: text(volume), clientId: null, comment: null, ...deadline }, now);
       return [expected, decision.outcome.code];
     }
     case 'closeSymbol': {
       const expected = model.closeSymbol(account.accountId, step.symbol);
-      return [expected, e.run({ type: 'ClosePositionsBySymbol', ...ids, symbol: step.symbol, ...deadline }, now).outcome.code];
+      return [expected, e.run({ type: 'ClosePositionsBySymbol', ...ids, symbol: step.symbol, clientId: null, comment: null, ...deadline }, now).outcome.code];
     }
     case 'pending': {
       const q = model.quotes.get(step.symbol)!;

@@ -78,7 +78,7 @@ const buy = (symbol: string, volume: string, extra: Partial<PlaceOrder> = {}): O
 });
 const sell = (symbol: string, volume: string, extra: Partial<PlaceOrder> = {}) => buy(symbol, volume, { side: 'SELL', ...extra });
 const closeOrder = (orderId: number, volume: string | null = null) =>
-  ({ type: 'ClosePosition', userId: USER, accountId: null, orderId, volume, deadline: 0 }) as const;
+  ({ type: 'ClosePosition', userId: USER, accountId: null, orderId, volume, clientId: null, comment: null, deadline: 0 }) as const;
 
 describe('an account with 10000 USD trading BTCUSD, EURUSD and USDJPY', () => {
   it('ends with a balance of 11205.33, computed by hand trade by trade', () => {

@@ -9,6 +9,15 @@ export function marginReleased(position: PositionState, volume: Fixed): Fixed {
   return volume === position.volume ? position.margin : roundMoney(div(mul(position.margin, volume), position.volume));
 }
 
+/** The tags a close request may carry onto its deal. */
+export interface CloseTags {
+  clientId: string | null;
+  comment: string | null;
+}
+
+/** A close nobody asked for (take profit, stop loss, stop-out) carries no tags. */
+export const UNTAGGED: CloseTags = { clientId: null, comment: null };
+
 export function closedEvent(
   position: PositionState,
   volume: Fixed,
@@ -18,6 +27,7 @@ export function closedEvent(
   reason: CloseReason,
   quote: Quote,
   now: number,
+  tags: CloseTags = UNTAGGED,
 ): PositionClosed {
   const remaining = position.volume - volume;
   const released = marginReleased(position, volume);
@@ -42,6 +52,8 @@ export function closedEvent(
       balance: fixedToString(balanceAfter),
       reason,
       quote: quoteUsed(quote),
+      clientId: tags.clientId,
+      comment: tags.comment,
     },
   };
 }

@@ -131,6 +131,14 @@ describe('ClosePositionsBySymbol', () => {
     ];
     const market = { BTCUSD: ['42500.00', '42500.50'] as [string, string], EURUSD: ['1.08500', '1.08510'] as [string, string] };
 
+    it('tags every close with the request\'s clientId and comment', () => {
+      const { decision } = given(history()).when(closeBySymbol('BTCUSD', { clientId: 'flat', comment: 'eod' }), pricesAt(market));
+      expect(decision.events.map((e) => (e.type === 'PositionClosed' ? [e.data.orderId, e.data.clientId, e.data.comment] : e.type))).toEqual([
+        [1_000_001, 'flat', 'eod'],
+        [1_000_002, 'flat', 'eod'],
+      ]);
+    });
+
     it('closes both BTCUSD positions at 42500.00 / 42500.50, in id order, the balance accumulating; EURUSD stays', () => {
       const state = given(history())
         .when(closeBySymbol('BTCUSD'), pricesAt(market))

@@ -144,6 +144,8 @@ export function closed(
       marginReleased: '4200.05',
       reason: 'MANUAL',
       quote: used('42500', '42500.5'),
+      clientId: null,
+      comment: null,
       ...data,
     },
   };
@@ -268,11 +270,11 @@ export function modifyPosition(
 }
 
 export function closePosition(orderId: number, volume: string | null = null, overrides: Partial<ClosePosition> = {}): ClosePosition {
-  return { type: 'ClosePosition', commandId: 'cmd-1', userId: ANN, accountId: null, orderId, volume, deadline: DEADLINE, ...overrides };
+  return { type: 'ClosePosition', commandId: 'cmd-1', userId: ANN, accountId: null, orderId, volume, clientId: null, comment: null, deadline: DEADLINE, ...overrides };
 }
 
 export function closeBySymbol(symbol: string, overrides: Partial<ClosePositionsBySymbol> = {}): ClosePositionsBySymbol {
-  return { type: 'ClosePositionsBySymbol', commandId: 'cmd-1', userId: ANN, accountId: ANN_ACCOUNT, symbol, deadline: DEADLINE, ...overrides };
+  return { type: 'ClosePositionsBySymbol', commandId: 'cmd-1', userId: ANN, accountId: ANN_ACCOUNT, symbol, clientId: null, comment: null, deadline: DEADLINE, ...overrides };
 }
 
 export function changeBalance(amount: string, overrides: Partial<ChangeBalance> = {}): ChangeBalance {

@@ -483,7 +483,7 @@ describe('shardFor', () => {
   it('routes by account, order, user and e-mail; ticks have no owner', () => {
     expect(shardFor(placeOrder('p', 100_004), 3)).toBe(100_004 % 3);
     expect(shardFor({ type: 'ChangeBalance', commandId: 'c', accountId: 100_005, amount: '1', comment: '' }, 4)).toBe(1);
-    expect(shardFor({ type: 'ClosePosition', commandId: 'c', userId: 2, accountId: 100_000, orderId: 1_000_007, volume: null, deadline: 0 }, 4)).toBe(3);
+    expect(shardFor({ type: 'ClosePosition', commandId: 'c', userId: 2, accountId: 100_000, orderId: 1_000_007, volume: null, clientId: null, comment: null, deadline: 0 }, 4)).toBe(3);
     expect(shardFor({ type: 'OpenAccount', commandId: 'o', userId: 10, name: null, leverage: null }, 4)).toBe(2);
     expect(shardFor({ type: 'CancelOrder', commandId: 'c', userId: 2, accountId: null, orderId: 1_000_006, deadline: 0 }, 4)).toBe(2);
     expect(shardFor({ type: 'ChangeAccountGroup', commandId: 'c', accountId: 100_003, group: 'pro' }, 4)).toBe(3);

@@ -39,7 +39,7 @@ export class CloseOrderController {
     }
     const commandId = this.gateway.newCommandId();
     const { outcome } = await this.gateway.execute(
-      { type: 'ClosePosition', commandId, userId: user.userId, accountId, orderId, volume, deadline: this.gateway.deadline() },
+      { type: 'ClosePosition', commandId, userId: user.userId, accountId, orderId, volume, clientId: null, comment: null, deadline: this.gateway.deadline() },
       request.id ?? randomUUID(),
     );
     if (outcome.reason === 'POSITION_NOT_FOUND') throw notFound('Order');

@@ -7,5 +7,8 @@ export interface ClosePosition {
   orderId: number;
   /** Lots to close; the whole position when null. */
   volume: string | null;
+  /** Tags shown on the closing deal; null when none was given. */
+  clientId: string | null;
+  comment: string | null;
   deadline: number;
 }

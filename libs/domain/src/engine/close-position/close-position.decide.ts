@@ -41,7 +41,7 @@ export function closePosition(state: EngineState, command: ClosePosition, ctx: D
 
   const reason: CloseReason = volume === position.volume ? 'MANUAL' : 'PARTIAL';
   const balance = account.balance + profit;
-  const event = closedEvent(position, volume, closePrice, profit, balance, reason, quote, ctx.now);
+  const event = closedEvent(position, volume, closePrice, profit, balance, reason, quote, ctx.now, command);
   const left = account.positionIds.size - (reason === 'MANUAL' ? 1 : 0);
   return {
     events: [event, ...writeOffIfNegative(account.accountId, balance, left, ctx.now)],

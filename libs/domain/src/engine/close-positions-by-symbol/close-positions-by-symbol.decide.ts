@@ -25,7 +25,7 @@ export function closePositionsBySymbol(state: EngineState, command: ClosePositio
     const profit = profitInAccountCurrency(position.side, position.openPrice, closePrice, position.volume, instrument, ctx.market);
     if (profit === undefined) return reject(account.accountId, command, 'TRADE_RETCODE_PRICE_OFF', 'NO_CONVERSION_PRICE', ctx, quote);
     balance += profit;
-    events.push(closedEvent(position, position.volume, closePrice, profit, balance, 'MANUAL', quote, ctx.now));
+    events.push(closedEvent(position, position.volume, closePrice, profit, balance, 'MANUAL', quote, ctx.now, command));
   }
   events.push(...writeOffIfNegative(account.accountId, balance, account.positionIds.size - positions.length, ctx.now));
   return { events, outcome: done({ accountId: account.accountId, orderId: positions[positions.length - 1]!.orderId }) };

@@ -66,7 +66,7 @@ export const EVENT_SCHEMA_VERSION: Record<DomainEventType, number> = {
   OrderCancelled: 1,
   PositionOpened: 1,
   PositionModified: 1,
-  PositionClosed: 1,
+  PositionClosed: 2,
   TradeRejected: 1,
 };
 

@@ -28,5 +28,12 @@ export interface PositionClosed {
     balance: string;
     reason: CloseReason;
     quote: QuoteUsed;
+    /**
+     * The tags of the close request (MetaApi's POSITION_CLOSE_ID, POSITION_PARTIAL and
+     * POSITIONS_CLOSE_SYMBOL take them), shown on the closing deal; null when nobody asked for
+     * the close (take profit, stop loss, stop-out). Since schema version 2.
+     */
+    clientId: string | null;
+    comment: string | null;
   };
 }

@@ -3,8 +3,11 @@ import { DOMAIN_EVENT_TYPES, EVENT_SCHEMA_VERSION, type DomainEvent, type Domain
 /** Lifts the data of an event written by an older release to the current schema, one version at a time. */
 export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
-/** `UPCASTERS[type][v]` turns version v into v + 1. Empty while every event is at version 1. */
-const UPCASTERS: Partial<Record<DomainEventType, Record<number, Upcaster>>> = {};
+/** `UPCASTERS[type][v]` turns version v into v + 1. */
+const UPCASTERS: Partial<Record<DomainEventType, Record<number, Upcaster>>> = {
+  // v2: a close carries the request's clientId and comment; closes written before had none.
+  PositionClosed: { 1: (data) => ({ ...data, clientId: null, comment: null }) },
+};
 
 const KNOWN = new Set<string>(DOMAIN_EVENT_TYPES);
 

@@ -207,6 +207,8 @@ export class PlaceTradeService {
           accountId: r.account.accountId,
           orderId: position.orderId,
           volume: volume === held ? null : fixedToString(volume),
+          clientId: null,
+          comment: null,
           deadline: r.deadline,
         },
         r.correlationId,

@@ -170,17 +170,19 @@ export class MetaApiTradeService {
       }
       case 'POSITION_PARTIAL':
       case 'POSITION_CLOSE_ID': {
-        // comment, clientId, magic, slippage and fillingModes are validated; a close executes at market
-        // and the engine records no tags on it.
+        // clientId and comment go onto the closing deal; magic, slippage and fillingModes are validated
+        // only: a close executes at market.
         const positionId = parseId(request.positionId);
         if (positionId === undefined) return tradeResponse('TRADE_RETCODE_POSITION_CLOSED');
         const volume = request.actionType === 'POSITION_PARTIAL' ? decimal(request.volume, 'volume') : null;
-        const outcome = await send({ type: 'ClosePosition', commandId, userId, accountId, orderId: positionId, volume, deadline });
+        const tags = { clientId: request.clientId ?? null, comment: request.comment ?? null };
+        const outcome = await send({ type: 'ClosePosition', commandId, userId, accountId, orderId: positionId, volume, ...tags, deadline });
         // No closing order gets a ticket of its own here: the close is reported under the position's ticket.
         return tradeResponse(outcome.code, { orderId: positionId, positionId });
       }
       case 'POSITIONS_CLOSE_SYMBOL': {
-        const outcome = await send({ type: 'ClosePositionsBySymbol', commandId, userId, accountId, symbol: request.symbol, deadline });
+        const tags = { clientId: request.clientId ?? null, comment: request.comment ?? null };
+        const outcome = await send({ type: 'ClosePositionsBySymbol', commandId, userId, accountId, symbol: request.symbol, ...tags, deadline });
         // The engine reports the last position it closed (positions close oldest first).
         return tradeResponse(outcome.code, { orderId: outcome.orderId, positionId: outcome.orderId });
       }
