@@ -4,6 +4,7 @@ import { RedisEngineClient, RedisEngineInputSource } from '../../../libs/messagi
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
+import { dedupWindowFromEnv } from './dedup-window.js';
 import { startEngineClock } from './engine-clock.js';
 import { EngineRunner } from './engine-runner.js';
 import { PublishingPriceBoard } from './redis-price-publisher.js';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     // Restart = latest snapshot + the events after it, so start time does not grow with history.
     snapshots: new FileSnapshotStore(snapshotFileFor(config.dataDir, { shard, shards })),
     snapshotEvery: config.snapshotEvery,
+    commandMemory: dedupWindowFromEnv(),
   });
   await runner.load();
   const restored = await prices.restore();
