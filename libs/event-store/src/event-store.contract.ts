@@ -271,7 +271,11 @@ export function describeEventStoreContract(
     describe('a replay read of the whole log', () => {
       const outcome = { code: 'TRADE_RETCODE_DONE', message: 'Zürich "quoted" \\ 🚀', orderId: 7, price: '42000.5' };
       const withMetadata = (extra: Record<string, unknown>) => {
-        const event = newEvent('ReplayRead', { price: '0.00000001' });
+        const event = newEvent('ReplayRead', {
+          price: '0.00000001',
+          text: 'Zürich → 東京 🚀 "quoted" \\ back\nslash',
+          nested: { list: [1, 'two', { three: [3] }], empty: {}, none: null, yes: true },
+        });
         event.metadata = { ...event.metadata, ...extra };
         return event;
       };
