@@ -3,7 +3,8 @@
  * does per input) with N open positions and M pending orders, all with TP/SL, over every
  * instrument; new positions and orders arrive between ticks so the book stays at its size, and
  * every trigger the tick reaches produces its events. The same ticks, from the same state, are then
- * applied by the same engine whose trigger lookup is a naive full scan of every position and order.
+ * applied by the same engine whose trigger lookup is a naive full scan of every position and order
+ * and whose margin check visits every account the price moves (no margin watch).
  *
  * Input (argv[2], JSON): { positions, orders, accounts, windowS, runs }.
  * Output (last stdout line, JSON): ticks/s of both modes per run, events, and lookup-only rates.
@@ -17,6 +18,7 @@ import {
   type Fixed,
 } from '../libs/domain/src/index.js';
 import { entryTrigger } from '../libs/domain/src/engine/pending-orders.js';
+import { withFullScan } from '../libs/domain/src/testing/full-scan-margin-watch.js';
 import { Population } from './engine-fixtures.js';
 import { SYMBOLS } from './market.js';
 import { childDone, childFailed, childInput } from './processes.js';
@@ -121,7 +123,10 @@ class TickSession {
   ) {
     const started = performance.now();
     this.population = new Population({ accounts: input.accounts, seed: SEED });
-    if (mode === 'naive') (this.population.state as { triggers: unknown }).triggers = new NaiveTriggers(this.population.state);
+    if (mode === 'naive') {
+      (this.population.state as { triggers: unknown }).triggers = new NaiveTriggers(this.population.state);
+      withFullScan(this.population.state);
+    }
     this.population.openAccounts(this.time);
     this.population.quoteAll(this.time);
     this.population.topUp(input.positions, input.orders, this.time);

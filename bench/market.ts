@@ -1,19 +1,10 @@
 /** Prices for the benchmarks: every instrument of the catalog, moving as seeded random walks in whole points. */
 import { fixedToString, INSTRUMENTS, SCALE_DIGITS, type Fixed, type Instrument, type Quote } from '../libs/domain/src/index.js';
+import { SIMULATED_START } from '../apps/price-feed/src/simulated-price-feed.js';
 import { prng } from './stats.js';
 
-/** Where each instrument starts and its spread in points (10^-digits), as the simulated feed does. */
-export const START: Record<string, { price: number; spreadPoints: number }> = {
-  BTCUSD: { price: 65_000, spreadPoints: 1_500 },
-  ETHUSD: { price: 3_200, spreadPoints: 150 },
-  SOLUSD: { price: 150, spreadPoints: 60 },
-  EURUSD: { price: 1.085, spreadPoints: 8 },
-  GBPUSD: { price: 1.27, spreadPoints: 10 },
-  USDJPY: { price: 150, spreadPoints: 12 },
-  AUDNZD: { price: 1.09, spreadPoints: 20 },
-  NZDUSD: { price: 0.61, spreadPoints: 12 },
-  XAUUSD: { price: 2_350, spreadPoints: 30 },
-};
+/** Where each instrument starts and its spread in points (10^-digits): the simulated feed's. */
+export const START = SIMULATED_START;
 
 export const SYMBOLS: readonly string[] = INSTRUMENTS.map((i) => i.symbol);
 
@@ -36,7 +27,7 @@ export class PriceWalk {
     this.random = prng(seed);
     for (const instrument of INSTRUMENTS) {
       const start = START[instrument.symbol];
-      if (!start) throw new Error(`no start price for ${instrument.symbol}: add it to bench/market.ts`);
+      if (!start) throw new Error(`no start price for ${instrument.symbol}: add it to the simulated feed's SIMULATED_START`);
       this.walks.set(instrument.symbol, {
         instrument,
         point: pointOf(instrument),

@@ -304,7 +304,7 @@ async function main(): Promise<void> {
   }
   bench.notes.push(
     `orders: fresh service per round, ${config.users} users, 0.01-lot market orders over all 9 instruments, PRICE_STALE_MS=24h (ticked at start), read-your-writes included.`,
-    `ticks: ${config.positions} positions + ${config.orders} pending orders (all with TP/SL) over ${config.accounts} accounts; naive = same engine with the trigger lookup replaced by a full scan.`,
+    `ticks: ${config.positions} positions + ${config.orders} pending orders (all with TP/SL) over ${config.accounts} accounts; naive = same engine with the trigger lookup replaced by a full scan of positions and orders and the margin watch by a check of every account the price moves.`,
   );
   const summary = {
     http_ceiling_rps: roundRate(c.rps),

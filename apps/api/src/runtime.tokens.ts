@@ -44,3 +44,5 @@ export const EVENTS = Symbol('EVENTS');
 export const CANDLES = Symbol('CANDLES');
 export const IDEMPOTENCY = Symbol('IDEMPOTENCY');
 export const SESSIONS = Symbol('SESSIONS');
+/** The runtime's live feed of log events (absent: the stream hub follows the log itself). */
+export const LIVE_EVENTS = Symbol('LIVE_EVENTS');

@@ -4,6 +4,8 @@ import { RedisEngineClient, RedisEngineInputSource } from '../../../libs/messagi
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
+import { logAppendedChannel } from '../../projector/src/channels.js';
+import { announcingAppends } from './append-announcer.js';
 import { dedupWindowFromEnv } from './dedup-window.js';
 import { startEngineClock } from './engine-clock.js';
 import { EngineRunner } from './engine-runner.js';
@@ -20,7 +22,11 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redisUrl);
   const store = openEventStore({ ...config, pollIntervalMs: 20 });
   const prices = new PublishingPriceBoard(redis, config.redisPrefix);
-  const runner = new EngineRunner(store, prices, {
+  // The projector reads what the engine appended as soon as it is told (see LogFollower).
+  const announcedLog = announcingAppends(store, (position) => {
+    redis.publish(logAppendedChannel(config.redisPrefix), String(position)).catch(() => undefined);
+  });
+  const runner = new EngineRunner(announcedLog, prices, {
     priceStaleMs: config.priceStaleMs,
     idSpace: { shard, shards },
     logger: createLogger('engine'),

@@ -1,8 +1,8 @@
 import { INSTRUMENTS, SCALE_DIGITS, type Instrument, type Quote } from '../../../libs/domain/src/index.js';
 import type { FeedStatus, PriceFeed, PublishTick } from './price-feed.port.js';
 
-/** Where each instrument starts and how wide its spread is, in points (10^-digits). */
-const START: Record<string, { price: number; spreadPoints: number }> = {
+/** Where each instrument starts and how wide its spread is, in points (10^-digits); the benchmarks start there too. */
+export const SIMULATED_START: Record<string, { price: number; spreadPoints: number }> = {
   BTCUSD: { price: 65_000, spreadPoints: 1_500 },
   ETHUSD: { price: 3_200, spreadPoints: 150 },
   SOLUSD: { price: 150, spreadPoints: 60 },
@@ -54,7 +54,7 @@ export class SimulatedPriceFeed implements PriceFeed {
   ) {
     this.random = mulberry32(options.seed ?? Date.now());
     this.walks = INSTRUMENTS.map((instrument) => {
-      const start = START[instrument.symbol] ?? { price: 100, spreadPoints: 10 };
+      const start = SIMULATED_START[instrument.symbol] ?? { price: 100, spreadPoints: 10 };
       return {
         instrument,
         midPoints: Math.round(start.price * 10 ** instrument.digits),

@@ -4,12 +4,15 @@ import { createLogger } from '../../../libs/platform/src/logger.js';
 import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { RedisReadModelStore } from '../../../libs/read-models/src/redis/redis-read-model-store.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
-import { checkpointChannel, eventsStream } from './channels.js';
-import { Projector } from './projector.js';
+import { checkpointChannel, eventsStream, logAppendedChannel } from './channels.js';
+import { LogFollower } from './log-follower.js';
+import { Projector, type FollowLog } from './projector.js';
 
 const log = createLogger('projector-main');
 
 const RELAY_MAX_LEN = 100_000;
+/** A read of the log when no append was announced for this long (an announcement lost to a reconnection). */
+const FALLBACK_READ_MS = 250;
 
 /**
  * Distributed mode: the single writer of the shared read models (in Redis). After each batch is
@@ -22,6 +25,22 @@ async function main(): Promise<void> {
   if (!config.redisUrl) throw new ConfigError('The projector process needs REDIS_URL (distributed mode); for one process run `npm start`');
   const redis = new Redis(config.redisUrl);
   const store = openEventStore({ ...config, pollIntervalMs: 10 });
+  // The SQLite log is appended by the engine process: read it when the engine announces an append,
+  // not on a timer. EventStoreDB pushes new events to its subscriptions by itself.
+  const announcements = config.eventStoreUrl ? null : new Redis(config.redisUrl);
+  let follow: FollowLog | undefined;
+  if (announcements) {
+    const followers = new Set<LogFollower>();
+    await announcements.subscribe(logAppendedChannel(config.redisPrefix));
+    announcements.on('message', () => followers.forEach((f) => f.wake()));
+    // Announcements made while the connection was down are lost: read the log again at once.
+    announcements.on('ready', () => followers.forEach((f) => f.wake()));
+    follow = (options) => {
+      const follower = new LogFollower(store, { ...options, fallbackMs: FALLBACK_READ_MS });
+      followers.add(follower);
+      return { stop: () => follower.stop().finally(() => followers.delete(follower)) };
+    };
+  }
   // Its own connection: the store fences each batch with WATCH, which belongs to a connection.
   const readModels = new RedisReadModelStore(config.redisUrl, `${config.redisPrefix}rm:`);
 
@@ -39,6 +58,7 @@ async function main(): Promise<void> {
     (position) => void redis.publish(checkpointChannel(config.redisPrefix), String(position)).catch(() => undefined),
     createLogger('projector'),
     relay,
+    follow,
   );
   await projector.start();
   log.info({ log: describeEventStore(config), checkpoint: await readModels.checkpoint() }, 'projector running');
@@ -46,6 +66,7 @@ async function main(): Promise<void> {
   stopOnSignals(log, async () => {
     await projector.stop();
     await store.close();
+    announcements?.disconnect();
     redis.disconnect();
   });
 }

@@ -36,8 +36,16 @@ class RevocationListeners {
   }
 }
 
-/** Embedded mode: a SQLite file in DATA_DIR, so a sign-out outlives a restart. One process: no cache needed. */
+/** Sessions remembered as not signed out, per process; past it the oldest entries go first. */
+const SQLITE_KNOWN_ACTIVE_MAX = 100_000;
+
+/**
+ * Embedded mode: a SQLite file in DATA_DIR, so a sign-out outlives a restart. This process is the
+ * only writer (the service's pid file guards the DATA_DIR), so a session found not signed out stays
+ * so until `revoke` here: that answer is remembered, sparing a query on every request.
+ */
 export class SqliteSessionRevocations implements SessionRevocations {
+  private readonly knownActive = new Set<string>();
   private readonly db: Database.Database;
   private readonly find: Database.Statement<[string, number], { sid: string }>;
   private readonly put: Database.Statement<[string, number]>;
@@ -57,6 +65,7 @@ export class SqliteSessionRevocations implements SessionRevocations {
   }
 
   async revoke(sessionId: string, expiresAtMs: number): Promise<void> {
+    this.knownActive.delete(sessionId);
     if (++this.writes % 1_000 === 0) this.purge.run(Date.now());
     this.put.run(sessionId, Math.max(expiresAtMs, Date.now() + 1_000));
     this.listeners.notify(sessionId);
@@ -67,7 +76,13 @@ export class SqliteSessionRevocations implements SessionRevocations {
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
-    return this.find.get(sessionId, Date.now()) !== undefined;
+    if (this.knownActive.has(sessionId)) return false;
+    const revoked = this.find.get(sessionId, Date.now()) !== undefined;
+    if (!revoked) {
+      if (this.knownActive.size >= SQLITE_KNOWN_ACTIVE_MAX) this.knownActive.delete(this.knownActive.values().next().value!);
+      this.knownActive.add(sessionId);
+    }
+    return revoked;
   }
 
   async close(): Promise<void> {

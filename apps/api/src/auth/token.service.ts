@@ -6,6 +6,7 @@ import { createLogger } from '../../../../libs/platform/src/logger.js';
 import { READ_MODELS, SESSIONS } from '../runtime.tokens.js';
 import type { Principal } from './principal.js';
 import type { SessionRevocations } from './session-revocations.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const JWT_ISSUER = 'tradestream';
 export const JWT_AUDIENCE = 'tradestream-api';
@@ -45,6 +46,8 @@ export class TokenService {
   private readonly logger = createLogger('tokens');
   /** Users are never deleted: once seen, a user id stays valid (saves a read per request). */
   private readonly knownUsers = new Set<number>();
+  /** Signature and claims of a token already verified are not verified again until it expires. */
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     private readonly jwt: JwtService,
@@ -59,6 +62,14 @@ export class TokenService {
 
   /** Verifies the signature and the claims only (the first half of `authenticate`, without the session and user checks). */
   check(token: string): TokenCheck {
+    const known = this.verified.get(token);
+    if (known) return { principal: known };
+    const result = this.verifyClaims(token);
+    if ('principal' in result) this.verified.remember(token, result.principal);
+    return result;
+  }
+
+  private verifyClaims(token: string): TokenCheck {
     try {
       const claims = this.jwt.verify<Claims & { iat: number; exp?: number }>(token);
       const userId = Number(claims.sub);

@@ -11,8 +11,9 @@ import { openOrderRow } from '../trading/order-rows.js';
 import { accountOf, CLOSE, priceMessage, type LiveEvent, type LiveEventSource } from './stream-messages.js';
 import { StreamSession, type SessionHost, type StreamAccess, type StreamLimits, type StreamTransport, type SubscribeRequest } from './stream-session.js';
 
-/** The runtime's live feed of log events (absent: the hub follows the log itself). */
-export const LIVE_EVENTS = Symbol('LIVE_EVENTS');
+import { LIVE_EVENTS } from '../runtime.tokens.js';
+
+export { LIVE_EVENTS };
 
 export interface StreamOptions extends StreamLimits {
   /** How often changed prices are sent (prices are conflated to the latest per symbol in between). */

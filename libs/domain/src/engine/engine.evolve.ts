@@ -44,6 +44,48 @@ const time = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
 /** Applies one event to the engine state, in place; returns the same state for chaining. */
 export function evolve(state: EngineState, event: DomainEvent): EngineState {
+  apply(state, event);
+  noteMarginChange(state, event);
+  return state;
+}
+
+/**
+ * Tells the caches about events: the margin watch about those that move an account's equity,
+ * margin, thresholds or margin-call flag (its bands were computed without them), the floating memo
+ * about those that change an account's positions.
+ */
+function noteMarginChange(state: EngineState, event: DomainEvent): void {
+  switch (event.type) {
+    case 'AccountGroupChanged':
+    case 'BalanceChanged':
+    case 'BalanceWrittenOff':
+    case 'MarginCallTriggered':
+    case 'MarginCallCleared':
+    case 'PositionOpened':
+    case 'PositionClosed':
+      state.floatingMemo.forget(event.data.accountId);
+      state.marginWatch.accountChanged(event.data.accountId);
+      return;
+    case 'GroupDefined':
+      state.marginWatch.everythingChanged();
+      return;
+    case 'UserRegistered':
+    case 'AccountOpened':
+    case 'OrderPlaced':
+    case 'OrderModified':
+    case 'OrderActivated':
+    case 'OrderCancelled':
+    case 'PositionModified': // take profit and stop loss only: equity and margin stay
+    case 'TradeRejected':
+      return;
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function apply(state: EngineState, event: DomainEvent): EngineState {
   switch (event.type) {
     case 'UserRegistered': {
       const { userId, email } = event.data;

@@ -22,6 +22,7 @@ import {
   type Quote,
   type ResultCode,
 } from '../index.js';
+import { withoutCaches } from '../testing/decider-spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // Exact arithmetic on the 10^8 scale (prices, volumes and money are integers of 10^-8)
@@ -1009,7 +1010,8 @@ function runAndCompare(setup: Setup, steps: Step[]): DomainEvent[] {
   // The log alone rebuilds the same engine state (strict deep equality; `toEqual` only renders a difference).
   const replayed = initialState();
   for (const event of e.log) evolve(replayed, event);
-  if (!isDeepStrictEqual(replayed, e.state)) expect(replayed).toEqual(e.state);
+  // The margin watch is a cache of what needs no check, filled by ticks; the log does not hold it.
+  if (!isDeepStrictEqual(withoutCaches(replayed), withoutCaches(e.state))) expect(withoutCaches(replayed)).toEqual(withoutCaches(e.state));
   return e.log;
 }
 

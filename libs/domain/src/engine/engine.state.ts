@@ -2,6 +2,8 @@ import type { Instrument } from '../instruments/instrument.js';
 import { parseFixed, type Fixed } from '../money/fixed.js';
 import type { Side } from '../pricing/pricing.js';
 import { IndexedHeap } from '../triggers/indexed-heap.js';
+import { MarginWatch } from '../triggers/margin-watch.js';
+import { FloatingMemo } from '../pricing/floating-memo.js';
 import { TriggerIndex } from '../triggers/trigger-index.js';
 import type { PendingOrderType } from './events/index.js';
 
@@ -110,6 +112,10 @@ export interface EngineState {
   expiries: IndexedHeap;
   /** symbol → account → open positions on it: whose equity a tick can move. */
   exposure: Map<string, Map<number, number>>;
+  /** Which accounts a tick must check for margin call and stop-out (a cache; see MarginWatch). */
+  marginWatch: MarginWatch;
+  /** Floating profit per account and symbol at the prices it was summed at (a cache; see FloatingMemo). */
+  floatingMemo: FloatingMemo;
   lastIds: { user: number; account: number; order: number };
   idSpace: IdSpace;
 }
@@ -125,6 +131,8 @@ export function initialState(idSpace: IdSpace = { shard: 0, shards: 1 }): Engine
     triggers: new TriggerIndex(),
     expiries: new IndexedHeap(),
     exposure: new Map(),
+    marginWatch: new MarginWatch(),
+    floatingMemo: new FloatingMemo(),
     lastIds: { user: ID_BASE.user, account: ID_BASE.account, order: ID_BASE.order },
     idSpace,
   };

@@ -1,10 +1,11 @@
 import { findInstrument, INSTRUMENTS } from '../instruments/instruments.catalog.js';
 import type { Instrument } from '../instruments/instrument.js';
-import { fixedToString, ZERO, type Fixed } from '../money/fixed.js';
-import { accountMetrics, floatingProfit } from '../pricing/account-metrics.js';
+import { abs, fixedToString, min, parseFixed, SCALE, ZERO, type Fixed } from '../money/fixed.js';
+import { accountMetrics, floatingProfit, metricsOf, type AccountMetrics } from '../pricing/account-metrics.js';
 import { ACCOUNT_CURRENCY, closePriceFor, type MarketView, type Quote } from '../pricing/pricing.js';
-import { iso } from './decision.js';
-import { groupOf, type AccountState, type EngineState, type PositionState } from './engine.state.js';
+import type { PriceRange, WatchedBook } from '../triggers/margin-watch.js';
+import { iso, openPositions } from './decision.js';
+import { groupOf, type AccountState, type EngineState, type Group, type PositionState } from './engine.state.js';
 import type { DomainEvent } from './events/index.js';
 import { closedEvent, marginReleased, writeOffIfNegative } from './position-closing.js';
 
@@ -22,13 +23,109 @@ for (const instrument of INSTRUMENTS) {
   if (via && via !== instrument.symbol) DEPENDENTS.set(via, [...(DEPENDENTS.get(via) ?? []), instrument.symbol]);
 }
 
-/** Accounts whose equity a price change of `symbol` moves: only those exposed to it, never a scan of all. */
+/**
+ * Accounts whose equity a price change of `symbol` moves: those exposed to it or to an instrument it
+ * converts. The tick path asks the margin watch instead; this is the full list it narrows down.
+ */
 export function accountsMovedBy(state: EngineState, symbol: string): Set<number> {
   const accounts = new Set<number>(state.exposure.get(symbol)?.keys());
   for (const dependent of DEPENDENTS.get(symbol) ?? []) {
     for (const accountId of state.exposure.get(dependent)?.keys() ?? []) accounts.add(accountId);
   }
   return accounts;
+}
+
+/** Symbols whose prices move an account's equity: its positions' instruments and their conversion pairs. */
+export function marginDependencies(state: EngineState, accountId: number): string[] {
+  const account = state.accounts.get(accountId);
+  if (!account) return [];
+  const symbols = new Set<string>();
+  for (const id of account.positionIds) {
+    const { instrument } = state.positions.get(id)!;
+    symbols.add(instrument.symbol);
+    const via = conversionSymbol(instrument);
+    if (via) symbols.add(via);
+  }
+  return [...symbols];
+}
+
+/** The engine state as the margin watch reads it. */
+export function watchedBook(state: EngineState): WatchedBook {
+  return {
+    dependencies: (accountId) => marginDependencies(state, accountId),
+    accountsWithPositions: function* () {
+      for (const account of state.accounts.values()) if (account.positionIds.size > 0) yield account.accountId;
+    },
+  };
+}
+
+/**
+ * An account's margin as the state holds it (positions measured through the floating memo): the metrics an account summary shows,
+ * whether a margin check would decide anything, and if not, where it could not until prices leave
+ * the returned ranges (see `bandOf`). Undefined when a position cannot be priced.
+ */
+export interface MarginAssessment {
+  metrics: AccountMetrics;
+  /** Nothing to decide: no margin call to record or clear, no stop-out. */
+  quiet: boolean;
+  /** For a quiet account, the prices inside which it stays quiet; null when it must be checked at every tick. */
+  ranges: PriceRange[] | null;
+}
+
+export function assessMargin(state: EngineState, account: AccountState, market: MarketView): MarginAssessment | undefined {
+  const measured = state.floatingMemo.measure(account.accountId, () => openPositions(state, account), market);
+  if (!measured) return undefined;
+  const { weight, positions: count } = measured;
+  const metrics = metricsOf(account.balance, account.margin, measured.floating);
+  const group = groupOf(state, account);
+  const below = (threshold: Fixed) => metrics.marginLevel !== null && metrics.marginLevel <= threshold;
+  // What enforceMarginLevels acts on, for an account that keeps its positions: a margin call not yet
+  // recorded, one to clear, or a stop-out.
+  const quiet = count > 0 && !below(group.stopOutPercent) && account.marginCall === below(group.marginCallPercent);
+  return { metrics, quiet, ranges: quiet ? bandOf(state, account.accountId, metrics, weight, count, group, market) : null };
+}
+
+/** The largest relative price move a band allows: keeps the second-order terms of its bound below 2 %. */
+const MAX_BAND_MOVE = parseFixed('0.01');
+const CENT = parseFixed('0.01');
+
+/**
+ * Price ranges inside which a quiet account stays quiet, or null when it must be checked at every tick.
+ *
+ * Every price the account depends on may move by a relative δ. A position's profit in account
+ * currency is (c − o)·V·k·r (close price c, conversion rate r); with c and r each moving by at most
+ * δ' = δ/(1 − δ), it moves by at most V·k·r·(c·δ + |c − o|·δ' + c·δ·δ') ≤ 1.0204·δ·V·k·r·(c + |c − o|)
+ * for δ ≤ 1 %. Choosing δ ≤ headroom / (2·Σ V·k·r·(c + |c − o|)) keeps the equity change below
+ * half the headroom: the distance from the equity to the nearest threshold (margin-call and
+ * stop-out levels × margin), less a cushion for the level's rounding to 0.01 % and the per-position
+ * rounding of profits to the cent.
+ */
+function bandOf(state: EngineState, accountId: number, metrics: AccountMetrics, weight: Fixed, positions: number, group: Group, market: MarketView): PriceRange[] | null {
+  const { equity, margin } = metrics;
+  if (margin === ZERO) return null;
+  const cushion = margin / 10_000n + BigInt(positions + 1) * CENT;
+  const headroom = min(distance(equity, group.marginCallPercent, margin), distance(equity, group.stopOutPercent, margin)) - cushion;
+  if (headroom <= ZERO) return null;
+  const move = min(MAX_BAND_MOVE, (headroom * SCALE) / (2n * weight));
+  if (move <= ZERO) return null;
+
+  const ranges: PriceRange[] = [];
+  for (const symbol of marginDependencies(state, accountId)) {
+    const quote = market.quote(symbol);
+    if (!quote) return null;
+    const bidRoom = (quote.bid * move) / SCALE; // rounded toward zero: a narrower band, never a wider one
+    const askRoom = (quote.ask * move) / SCALE;
+    ranges.push({ symbol, bidLow: quote.bid - bidRoom, bidHigh: quote.bid + bidRoom, askLow: quote.ask - askRoom, askHigh: quote.ask + askRoom });
+  }
+  return ranges;
+}
+
+/** How far the equity is from the equity at which the margin level equals `percent`. */
+const distance = (equity: Fixed, percent: Fixed, margin: Fixed): Fixed => abs(equity - (percent * margin) / (100n * SCALE));
+
+/** The band of an account as the state holds it (null when it is not quiet or gets none). */
+export function marginBand(state: EngineState, account: AccountState, market: MarketView): PriceRange[] | null {
+  return assessMargin(state, account, market)?.ranges ?? null;
 }
 
 /** An account as a decision sees it while it is still changing it (closes and fills not yet evolved). */

@@ -1,7 +1,7 @@
 import { findInstrument } from '../instruments/instruments.catalog.js';
 import type { Instrument } from '../instruments/instrument.js';
 import { fixedToString, mul, roundMoney, type Fixed } from '../money/fixed.js';
-import { accountMetrics, type OpenExposure } from '../pricing/account-metrics.js';
+import { accountMetrics, metricsOf, type OpenExposure } from '../pricing/account-metrics.js';
 import { requiredMargin, type MarketView, type Quote, type Side } from '../pricing/pricing.js';
 import type { ResultCode } from '../result-codes.js';
 import { iso, openPositions, quoteUsed, validLevel, validVolume, type RejectReason } from './decision.js';
@@ -88,11 +88,31 @@ export const commissionFor = (group: Group, volume: Fixed): Fixed => roundMoney(
 export interface Exposure {
   balance: Fixed;
   margin: Fixed;
-  positions: OpenExposure[];
+  /** Floating profit of the open positions at the market's prices; undefined when one cannot be priced. */
+  floating(market: MarketView): Fixed | undefined;
 }
 
+/** The account as the state holds it; its floating profit comes from the state's floating memo. */
 export function exposureOf(state: EngineState, account: AccountState): Exposure {
-  return { balance: account.balance, margin: account.margin, positions: openPositions(state, account) };
+  return {
+    balance: account.balance,
+    margin: account.margin,
+    floating: (market) => accountFloating(state, account, market),
+  };
+}
+
+/** An account's floating profit at the market's prices (memoized per symbol; see FloatingMemo). */
+export function accountFloating(state: EngineState, account: AccountState, market: MarketView): Fixed | undefined {
+  return state.floatingMemo.floating(account.accountId, () => openPositions(state, account), market);
+}
+
+/** Positions a decision is still changing (not yet evolved): priced one by one. */
+export function exposureWith(balance: Fixed, margin: Fixed, positions: readonly OpenExposure[]): Exposure {
+  return {
+    balance,
+    margin,
+    floating: (market) => accountMetrics(balance, margin, positions, market)?.floating,
+  };
 }
 
 /**
@@ -100,9 +120,9 @@ export function exposureOf(state: EngineState, account: AccountState): Exposure 
  * stay ≥ 0. Undefined when a position or the conversion of the new one cannot be priced.
  */
 export function coversMargin(exposure: Exposure, margin: Fixed, commission: Fixed, market: MarketView): boolean | undefined {
-  const metrics = accountMetrics(exposure.balance, exposure.margin, exposure.positions, market);
-  if (!metrics) return undefined;
-  return margin + commission <= metrics.freeMargin;
+  const floating = exposure.floating(market);
+  if (floating === undefined) return undefined;
+  return margin + commission <= metricsOf(exposure.balance, exposure.margin, floating).freeMargin;
 }
 
 export interface Fill {
@@ -164,12 +184,4 @@ export function positionOpened(fill: Fill, margin: Fixed, commission: Fixed, bal
   };
 }
 
-/** The exposure after a fill, for the next decision within the same input. */
-export function withFill(exposure: Exposure, position: OpenExposure, margin: Fixed, commission: Fixed): Exposure {
-  return {
-    balance: exposure.balance - commission,
-    margin: exposure.margin + margin,
-    positions: [...exposure.positions, position],
-  };
-}
 

@@ -166,9 +166,12 @@ export function divInt(a: Fixed, n: number | bigint, rounding: Rounding = 'HALF_
 
 /** Rounds to `digits` decimals (money: 2), staying a Fixed. HALF_UP rounds half away from zero. */
 export function roundTo(value: Fixed, digits: number, rounding: Rounding = 'HALF_UP'): Fixed {
-  const unit = 10n ** BigInt(SCALE_DIGITS - digits);
+  const unit = UNITS[digits] ?? 10n ** BigInt(SCALE_DIGITS - digits);
   return divRound(value, unit, rounding) * unit;
 }
+
+/** 10^(8 − digits) for 0…8 digits, made once: rounding money to the cent is on every hot path. */
+const UNITS: readonly bigint[] = Array.from({ length: SCALE_DIGITS + 1 }, (_, digits) => 10n ** BigInt(SCALE_DIGITS - digits));
 
 export function roundMoney(value: Fixed): Fixed {
   return roundTo(value, 2, 'HALF_UP');

@@ -49,6 +49,11 @@ export function accountMetrics(
     if (profit === undefined) return undefined;
     floating += profit;
   }
+  return metricsOf(balance, margin, floating);
+}
+
+/** The metrics of an account whose floating profit is known. */
+export function metricsOf(balance: Fixed, margin: Fixed, floating: Fixed): AccountMetrics {
   const equity = balance + floating;
   return {
     balance,

@@ -52,11 +52,20 @@ export function profitInQuoteCurrency(
  */
 export function toAccountCurrency(amount: Fixed, currency: string, market: MarketView): Fixed | undefined {
   if (currency === ACCOUNT_CURRENCY) return amount;
-  const direct = market.quote(`${currency}${ACCOUNT_CURRENCY}`);
+  const [directSymbol, inverseSymbol] = linkingPairs(currency);
+  const direct = market.quote(directSymbol);
   if (direct) return mul(amount, mid(direct));
-  const inverse = market.quote(`${ACCOUNT_CURRENCY}${currency}`);
+  const inverse = market.quote(inverseSymbol);
   if (inverse) return div(amount, mid(inverse));
   return undefined;
+}
+
+const LINKING_PAIRS = new Map<string, [direct: string, inverse: string]>();
+/** NZD → [NZDUSD, USDNZD], built once per currency (no string building per conversion). */
+function linkingPairs(currency: string): [direct: string, inverse: string] {
+  let pairs = LINKING_PAIRS.get(currency);
+  if (!pairs) LINKING_PAIRS.set(currency, (pairs = [`${currency}${ACCOUNT_CURRENCY}`, `${ACCOUNT_CURRENCY}${currency}`]));
+  return pairs;
 }
 
 /** Realized or floating profit in account currency, rounded to the cent (half away from zero). */

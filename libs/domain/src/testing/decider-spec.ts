@@ -47,3 +47,9 @@ export function given(events: DomainEvent[], state: EngineState = initialState()
     },
   };
 }
+
+/** The state without its caches (margin watch, floating memo), for comparing a live state with one replayed from its log. */
+export function withoutCaches(state: EngineState): Omit<EngineState, 'marginWatch' | 'floatingMemo'> {
+  const { marginWatch: _watch, floatingMemo: _memo, ...decisive } = state;
+  return decisive;
+}

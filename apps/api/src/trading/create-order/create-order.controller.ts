@@ -5,9 +5,9 @@ import type { EngineReply } from '../../../../../libs/messaging/src/index.js';
 import { CredentialsGuard } from '../../auth/credentials.guard.js';
 import { CurrentUser, type Principal } from '../../auth/principal.js';
 import { badRequest } from '../../common/api-errors.js';
-import { apiV1Body } from '../../common/validation.js';
+import { apiV1Body, withFastPath } from '../../common/validation.js';
 import { CreateOrderCommand } from './create-order.command.js';
-import { CREATE_ORDER_REQUIRED, CreateOrderDto } from './create-order.dto.js';
+import { CREATE_ORDER_REQUIRED, CreateOrderDto, isCertainlyValidCreateOrder } from './create-order.dto.js';
 import { ApiV1, CreateOrderDocs } from '../../openapi/v1-docs.js';
 
 @ApiV1('Trading (/api/v1)')
@@ -22,7 +22,7 @@ export class CreateOrderController {
   @HttpCode(HttpStatus.OK)
   async create(
     @CurrentUser() user: Principal,
-    @Body(apiV1Body(CREATE_ORDER_REQUIRED)) body: CreateOrderDto,
+    @Body(withFastPath(apiV1Body(CREATE_ORDER_REQUIRED), isCertainlyValidCreateOrder)) body: CreateOrderDto,
     @Req() request: { id?: string },
   ): Promise<{ message: string; orderId: string }> {
     const reply = await this.commands.execute<CreateOrderCommand, EngineReply>(

@@ -57,3 +57,33 @@ export class CreateOrderDto {
   @MaxLength(26)
   comment?: string;
 }
+
+const FIELDS = new Set(['symbol', 'type', 'quantity', 'leverage', 'slippage', 'takeProfit', 'stopLoss', 'accountId', 'clientId', 'comment']);
+const SYMBOLS = new Set(INSTRUMENTS.map((i) => i.symbol));
+const absent = (value: unknown) => value === undefined || value === null;
+const finiteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** `.length` counts a surrogate pair as two where MaxLength counts one: at most 26 here is at most 26 there. */
+const shortText = (value: unknown) => absent(value) || (typeof value === 'string' && value.length <= 26);
+
+/**
+ * True only for a body the decorators above certainly accept, checked in a few comparisons (the
+ * fast path of every order; see `withFastPath`). Anything else, valid or not, goes through the
+ * full validation, which alone words the errors.
+ */
+export function isCertainlyValidCreateOrder(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Object.getPrototypeOf(body) !== Object.prototype) return false;
+  for (const key in body) if (!FIELDS.has(key)) return false;
+  const b = body as Record<string, unknown>;
+  return (
+    typeof b.symbol === 'string' && SYMBOLS.has(b.symbol) &&
+    (b.type === 'BUY' || b.type === 'SELL') &&
+    finiteNumber(b.quantity) && b.quantity > 0 &&
+    typeof b.leverage === 'number' && Number.isInteger(b.leverage) && b.leverage >= 1 && b.leverage <= 1000 &&
+    (absent(b.slippage) || (finiteNumber(b.slippage) && b.slippage >= 0 && b.slippage <= 100)) &&
+    (absent(b.takeProfit) || (finiteNumber(b.takeProfit) && b.takeProfit > 0)) &&
+    (absent(b.stopLoss) || (finiteNumber(b.stopLoss) && b.stopLoss > 0)) &&
+    (absent(b.accountId) || typeof b.accountId === 'number' || typeof b.accountId === 'string') &&
+    shortText(b.clientId) &&
+    shortText(b.comment)
+  );
+}

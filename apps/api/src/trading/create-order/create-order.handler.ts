@@ -37,7 +37,7 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand, E
   ) {}
 
   async execute({ principal, body, receivedAt, correlationId }: CreateOrderCommand): Promise<EngineReply> {
-    const account = await this.accounts.resolve(principal, body.accountId);
+    const accountId = await this.accounts.resolveId(principal, body.accountId);
     // Slippage is a percentage of the price this API quoted when the request arrived.
     const quote = this.prices.quote(body.symbol);
     let slippage: { quotedPrice: string; maxDeviation: string } | null = null;
@@ -52,7 +52,7 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand, E
         type: 'PlaceOrder',
         commandId: this.gateway.newCommandId(),
         userId: principal.userId,
-        accountId: account.accountId,
+        accountId,
         symbol: body.symbol,
         side: body.type,
         volume: decimal(body.quantity, 'quantity')!,

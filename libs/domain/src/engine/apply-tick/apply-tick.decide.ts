@@ -6,14 +6,16 @@ import type { DomainEvent } from '../events/index.js';
 import { expiredOrders } from '../expiry.js';
 import { isStopLimit } from '../pending-orders.js';
 import { closedEvent, marginReleased } from '../position-closing.js';
-import { accountsMovedBy, enforceMarginLevels, scratchOf, type AccountScratch } from '../risk.js';
-import { isRefusal, positionOpened, priceFill, type Fill } from '../trading-rules.js';
+import { assessMargin, enforceMarginLevels, scratchOf, watchedBook, type AccountScratch } from '../risk.js';
+import { exposureWith, isRefusal, positionOpened, priceFill, type Fill } from '../trading-rules.js';
 import type { ApplyTick } from './apply-tick.command.js';
 
 /**
  * A new price: expired orders lapse; take profits and stop losses close at the price that reached
  * them; pending entries fill (or a stop-limit turns into its limit); then the margin level of every
- * account the price moves is checked for a margin call and stop-out.
+ * account the price moves is checked for a margin call and stop-out. The margin watch narrows
+ * "every account the price moves" down to those whose headroom the move could exhaust; an account
+ * checked without result gets a new band.
  */
 export function applyTick(state: EngineState, command: ApplyTick, ctx: DecideContext): Decision {
   const quote = command.tick;
@@ -46,9 +48,20 @@ export function applyTick(state: EngineState, command: ApplyTick, ctx: DecideCon
     events.push(...triggerEntry(state, state.orders.get(orderId)!, scratch, ctx));
   }
 
-  const moved = accountsMovedBy(state, quote.symbol);
-  for (const accountId of scratches.keys()) moved.add(accountId);
-  for (const accountId of [...moved].sort((a, b) => a - b)) {
+  const changedThisTick = new Set(scratches.keys());
+  const due = new Set(state.marginWatch.due(quote.symbol, quote.bid, quote.ask, watchedBook(state)));
+  for (const accountId of changedThisTick) due.add(accountId);
+  for (const accountId of [...due].sort((a, b) => a - b)) {
+    if (!changedThisTick.has(accountId)) {
+      // Most due accounts have nothing to decide: their measure (memoized per symbol) says so and bands them.
+      const account = state.accounts.get(accountId)!;
+      const look = assessMargin(state, account, ctx.market);
+      if (!look) continue; // a position without a price: nothing can be decided until it has one
+      if (look.quiet) {
+        if (look.ranges) state.marginWatch.band(accountId, look.ranges);
+        continue;
+      }
+    }
     events.push(...enforceMarginLevels(state, scratch(accountId), ctx.market, quote.time));
   }
   return { events, outcome: done() };
@@ -80,7 +93,7 @@ function triggerEntry(
   // A triggered entry fills at the market price that reached it (a gap fills at the gapped price).
   const fill: Fill = { ...order, price: openPriceFor(order.side, quote), orderType: order.orderType };
   const s = scratch(order.accountId);
-  const priced = priceFill(fill, { balance: s.balance, margin: s.margin, positions: [...s.positions.values()] }, groupOf(state, s.account), ctx.market);
+  const priced = priceFill(fill, exposureWith(s.balance, s.margin, [...s.positions.values()]), groupOf(state, s.account), ctx.market);
   if (isRefusal(priced)) {
     if (priced.code !== 'TRADE_RETCODE_NO_MONEY') return []; // not priceable yet: stays armed
     return [{ type: 'OrderCancelled', data: { accountId: order.accountId, orderId: order.orderId, reason: 'NO_MONEY', cancelledAt: at, quote: quoteUsed(quote) } }];

@@ -1,6 +1,7 @@
 import { fixedToString, hasAtMostDigits, isFixedText, parseFixed, ZERO } from '../../money/fixed.js';
-import { accountMetrics } from '../../pricing/account-metrics.js';
-import { done, iso, openPositions, refuse, reject, type DecideContext, type Decision } from '../decision.js';
+import { metricsOf } from '../../pricing/account-metrics.js';
+import { done, iso, refuse, reject, type DecideContext, type Decision } from '../decision.js';
+import { accountFloating } from '../trading-rules.js';
 import type { EngineState } from '../engine.state.js';
 import type { ChangeBalance } from './change-balance.command.js';
 
@@ -11,9 +12,9 @@ export function changeBalance(state: EngineState, command: ChangeBalance, ctx: D
   const amount = parseFixed(command.amount);
   if (amount === ZERO || !hasAtMostDigits(amount, 2)) return refuse('TRADE_RETCODE_INVALID', 'INVALID_AMOUNT');
   if (amount < ZERO) {
-    const metrics = accountMetrics(account.balance, account.margin, openPositions(state, account), ctx.market);
-    if (metrics === undefined) return reject(account.accountId, command, 'TRADE_RETCODE_PRICE_OFF', 'NO_PRICE_FOR_OPEN_POSITIONS', ctx);
-    if (-amount > metrics.freeMargin) {
+    const floating = accountFloating(state, account, ctx.market);
+    if (floating === undefined) return reject(account.accountId, command, 'TRADE_RETCODE_PRICE_OFF', 'NO_PRICE_FOR_OPEN_POSITIONS', ctx);
+    if (-amount > metricsOf(account.balance, account.margin, floating).freeMargin) {
       return reject(account.accountId, command, 'TRADE_RETCODE_NO_MONEY', 'WITHDRAWAL_EXCEEDS_FREE_MARGIN', ctx);
     }
   }
