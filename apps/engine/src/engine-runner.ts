@@ -53,7 +53,7 @@ const remembers = (command: EngineCommand) => command.type !== 'ApplyTick' && co
  * Events per read while folding the log: small enough that a page's rows and decoded data die young
  * (10 000 rows of about 1 KB outgrew the young generation and were copied into the old one).
  */
-const REPLAY_PAGE = 2_500;
+export const REPLAY_PAGE = 2_500;
 
 const ERROR_OUTCOME: Outcome = { code: 'TRADE_RETCODE_ERROR', message: 'The engine could not record the request; it was not applied' };
 
