@@ -20,7 +20,8 @@ import { fixedToString, PriceBoard, type EngineCommand, type Outcome } from '../
 import { SqliteEventStore, EVENTS_FILE } from '../libs/event-store/src/index.js';
 import type { EngineInput } from '../libs/messaging/src/index.js';
 import { createLogger } from '../libs/platform/src/logger.js';
-import { EngineRunner, type EngineRunnerOptions } from '../apps/engine/src/engine-runner.js';
+import { DEFAULT_DEDUP_WINDOW } from '../apps/engine/src/command-memory.js';
+import { EngineRunner, REPLAY_PAGE, type EngineRunnerOptions } from '../apps/engine/src/engine-runner.js';
 import { PriceWalk, SYMBOLS } from './market.js';
 import { childDone, childFailed, childInput, DIST } from './processes.js';
 import { intBetween, prng } from './stats.js';
@@ -230,12 +231,14 @@ async function replay(input: Input): Promise<unknown> {
   const store = new SqliteEventStore(join(input.dir, EVENTS_FILE));
   let decode: { eventsPerS: number; seconds: number } | null = null;
   if (input.decodeOnly) {
-    // Reading and JSON-decoding the pages alone, as load() reads them (10 000 per page).
+    // Reading and decoding the pages alone, as load() reads them: the replay read, REPLAY_PAGE events
+    // per page, outcomes only from where the runner's dedup window starts. The fold's ceiling.
     const t0 = performance.now();
+    const outcomesFrom = await store.outcomesStart(0, input.commandMemory ?? DEFAULT_DEDUP_WINDOW);
     let after = 0;
     let n = 0;
     while (n < input.decodeOnly) {
-      const page = await store.readAll({ after, maxCount: 10_000 });
+      const page = await store.readAllForReplay({ after, maxCount: REPLAY_PAGE, outcomesFrom });
       if (page.length === 0) break;
       after = page[page.length - 1]!.position;
       n += page.length;

@@ -18,6 +18,8 @@ export function announcingAppends(store: EventStore, announce: (position: number
     append: (stream, events, expectedRevision) => store.append(stream, events, expectedRevision).then((result) => announced([result])[0]!),
     readStream: (stream, options) => store.readStream(stream, options),
     readAll: (options) => store.readAll(options),
+    readAllForReplay: (options) => store.readAllForReplay(options),
+    outcomesStart: (after, count) => store.outcomesStart(after, count),
     headPosition: () => store.headPosition(),
     subscribeToAll: (options) => store.subscribeToAll(options),
     close: () => store.close(),

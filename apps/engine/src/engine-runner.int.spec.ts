@@ -5,11 +5,11 @@ import { parseFixed, PriceBoard, type EngineCommand, type PlaceOrder } from '../
 import { SqliteEventStore } from '../../../libs/event-store/src/index.js';
 import { InProcessEngineBus, type EngineReply } from '../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
-import { EngineRunner } from './engine-runner.js';
+import { EngineRunner, type EngineRunnerOptions } from './engine-runner.js';
 
 const NOW = Date.parse('2026-03-03T10:30:00.000Z');
 
-function harness(dir: string) {
+function harness(dir: string, extra: Partial<EngineRunnerOptions> = {}) {
   const store = new SqliteEventStore(join(dir, 'events.sqlite'));
   let appends = 0;
   const appendMany = store.appendMany.bind(store);
@@ -18,7 +18,7 @@ function harness(dir: string) {
     return appendMany(requests);
   };
   const prices = new PriceBoard();
-  const runner = new EngineRunner(store, prices, { priceStaleMs: 30_000, clock: () => NOW, logger: createLogger('test-engine') });
+  const runner = new EngineRunner(store, prices, { priceStaleMs: 30_000, clock: () => NOW, logger: createLogger('test-engine'), ...extra });
   const bus = new InProcessEngineBus();
   const send = (command: EngineCommand): Promise<EngineReply> => bus.request({ command, correlationId: `c-${command.commandId}` }, 3_000);
   return {
@@ -112,6 +112,39 @@ describe('an engine over a real SQLite log', () => {
       const opened = (await engine.store.readStream(`account-${outcome.accountId}`)).filter((e) => e.type === 'PositionOpened');
       expect(opened).toHaveLength(1);
       expect(engine.runner.engineState.positions.size).toBe(1);
+      await engine.stop();
+    });
+  });
+
+  describe('with a dedup window of three commands', () => {
+    const deposit = (n: number, accountId: number): EngineCommand => ({ type: 'ChangeBalance', commandId: `deposit-${n}`, accountId, amount: '1', comment: `deposit ${n}` });
+
+    it('answers a redelivery of any of the last three with its first result and applies none twice, also after a restart', async () => {
+      let engine = harness(dir, { commandMemory: 3 });
+      await engine.start();
+      const { outcome } = await engine.send(register(1));
+      const accountId = outcome.accountId!;
+      const firsts: EngineReply[] = [];
+      for (let n = 1; n <= 5; n++) firsts.push(await engine.send(deposit(n, accountId)));
+      for (const n of [3, 4, 5]) expect(await engine.send(deposit(n, accountId))).toEqual(firsts[n - 1]);
+      await engine.stop();
+
+      engine = harness(dir, { commandMemory: 3 });
+      await engine.start();
+      for (const n of [3, 4, 5]) expect(await engine.send(deposit(n, accountId))).toEqual({ ...firsts[n - 1], position: expect.any(Number) });
+      const deposits = (await engine.store.readStream(`account-${accountId}`)).filter((e) => e.type === 'BalanceChanged');
+      expect(deposits).toHaveLength(6); // the opening deposit and five, none twice
+      expect(engine.runner.engineState.accounts.get(accountId)!.balance).toBe(parseFixed('10005'));
+      await engine.stop();
+    });
+
+    it('no longer recognises a command that more than three later commands have pushed out', async () => {
+      const engine = harness(dir, { commandMemory: 3 });
+      await engine.start();
+      const { outcome } = await engine.send(register(1));
+      for (let n = 1; n <= 4; n++) await engine.send(deposit(n, outcome.accountId!));
+      await engine.send(deposit(1, outcome.accountId!));
+      expect(engine.runner.engineState.accounts.get(outcome.accountId!)!.balance).toBe(parseFixed('10005'));
       await engine.stop();
     });
   });

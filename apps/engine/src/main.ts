@@ -6,6 +6,7 @@ import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifec
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { logAppendedChannel } from '../../projector/src/channels.js';
 import { announcingAppends } from './append-announcer.js';
+import { dedupWindowFromEnv } from './dedup-window.js';
 import { startEngineClock } from './engine-clock.js';
 import { EngineRunner } from './engine-runner.js';
 import { PublishingPriceBoard } from './redis-price-publisher.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     // Restart = latest snapshot + the events after it, so start time does not grow with history.
     snapshots: new FileSnapshotStore(snapshotFileFor(config.dataDir, { shard, shards })),
     snapshotEvery: config.snapshotEvery,
+    commandMemory: dedupWindowFromEnv(),
   });
   await runner.load();
   const restored = await prices.restore();

@@ -18,6 +18,7 @@ import { TradestreamMetrics } from '../../api/src/metrics/metrics.js';
 import type { ApiRuntime } from '../../api/src/runtime.tokens.js';
 import { InProcessLiveEvents } from '../../api/src/streaming/live-events.js';
 import { startEngineClock } from '../../engine/src/engine-clock.js';
+import { dedupWindowFromEnv } from '../../engine/src/dedup-window.js';
 import { EngineRunner } from '../../engine/src/engine-runner.js';
 import { FileSnapshotStore, snapshotFileFor } from '../../engine/src/snapshots/snapshot-store.js';
 import type { PriceFeed } from '../../price-feed/src/price-feed.port.js';
@@ -69,6 +70,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
     logger: createLogger('engine'),
     snapshots: new FileSnapshotStore(snapshotFileFor(config.dataDir)),
     snapshotEvery: config.snapshotEvery,
+    commandMemory: dedupWindowFromEnv(),
   });
   await engine.load();
   // Candles are projected from the ticks of every batch the engine handled (feed and admin ticks alike).

@@ -268,6 +268,66 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('a replay read of the whole log', () => {
+      const outcome = { code: 'TRADE_RETCODE_DONE', message: 'Zürich "quoted" \\ 🚀', orderId: 7, price: '42000.5' };
+      const withMetadata = (extra: Record<string, unknown>) => {
+        const event = newEvent('ReplayRead', {
+          price: '0.00000001',
+          text: 'Zürich → 東京 🚀 "quoted" \\ back\nslash',
+          nested: { list: [1, 'two', { three: [3] }], empty: {}, none: null, yes: true },
+        });
+        event.metadata = { ...event.metadata, ...extra };
+        return event;
+      };
+      /** Appends events with every shape of metadata a replay tells apart; returns them with the position before. */
+      async function appendVaried() {
+        const events = [
+          withMetadata({ commandId: 'cmd-1', outcome }),
+          withMetadata({ commandId: 'cmd-2' }),
+          withMetadata({ schemaVersion: 2, commandId: 42, outcome }),
+          withMetadata({ commandId: 'cmd-3', outcome: 'not an object' }),
+          withMetadata({ commandId: 'cmd-4', outcome: { ...outcome, orderId: 8 } }),
+        ];
+        const before = await store.headPosition();
+        for (const event of events) await store.append(stream(), [event], 'any');
+        const mine = (await store.readAll({ after: before, maxCount: 1_000 })).filter((e) => e.stream === stream());
+        return { events, before, positions: mine.map((e) => e.position) };
+      }
+      const outcomeOf = (read: { outcomeJson: string | undefined }) => (read.outcomeJson === undefined ? undefined : JSON.parse(read.outcomeJson) as unknown);
+
+      it('gives the events of readAll with their data, schema version, command id and outcome', async () => {
+        const { events, before, positions } = await appendVaried();
+        const read = (await store.readAllForReplay({ after: before, maxCount: 1_000 })).filter((e) => e.stream === stream());
+
+        expect(read.map(({ stream: s, revision, position, type, data }) => ({ s, revision, position, type, data }))).toEqual(
+          events.map((e, i) => ({ s: stream(), revision: i, position: positions[i], type: 'ReplayRead', data: e.data })),
+        );
+        expect(read.map((e) => e.schemaVersion)).toEqual([1, 1, 2, 1, 1]);
+        expect(read.map((e) => e.commandId)).toEqual(['cmd-1', 'cmd-2', undefined, 'cmd-3', 'cmd-4']);
+        expect(read.map(outcomeOf)).toEqual([outcome, undefined, outcome, undefined, { ...outcome, orderId: 8 }]);
+      });
+
+      it('gives command ids and outcomes from outcomesFrom on', async () => {
+        const { before, positions } = await appendVaried();
+        const read = (await store.readAllForReplay({ after: before, maxCount: 1_000, outcomesFrom: positions[4] })).filter((e) => e.stream === stream());
+
+        expect(read).toHaveLength(5);
+        expect(read[4]!.commandId).toBe('cmd-4');
+        expect(outcomeOf(read[4]!)).toEqual({ ...outcome, orderId: 8 });
+      });
+
+      it('starts the outcomes a replay needs at or before the last ones it asks for', async () => {
+        const { before, positions } = await appendVaried();
+        // Events with a text command id and an object outcome: the first and the last.
+        const start = await store.outcomesStart(before, 2);
+        expect(start).toBeGreaterThanOrEqual(before);
+        expect(start).toBeLessThanOrEqual(positions[0]!);
+        const later = await store.outcomesStart(before, 1);
+        expect(later).toBeGreaterThanOrEqual(before);
+        expect(later).toBeLessThanOrEqual(positions[4]!);
+      });
+    });
+
     describe('a subscription to all from a checkpoint', () => {
       it(
         'replays the events after the checkpoint, then delivers live events in order, exactly once',

@@ -73,6 +73,30 @@ export interface ReadStreamOptions {
   maxCount?: number;
 }
 
+/**
+ * One event as folding the log into state needs it: the data decoded; of the metadata only the
+ * schema version and the command's id and outcome, the outcome left as JSON text (most are never
+ * read). Cheaper to read than a RecordedEvent where the adapter can leave the rest in the store.
+ */
+export interface ReplayedEvent {
+  stream: string;
+  revision: number;
+  position: number;
+  type: string;
+  data: Record<string, unknown>;
+  /** `metadata.schemaVersion` (undefined when absent or not a number). */
+  schemaVersion: number | undefined;
+  /** `metadata.commandId` (undefined when absent or not a string, or before `outcomesFrom`). */
+  commandId: string | undefined;
+  /** `metadata.outcome` as JSON text when it is an object, else undefined (also before `outcomesFrom`). */
+  outcomeJson: string | undefined;
+}
+
+export interface ReadForReplayOptions extends ReadAllOptions {
+  /** Events before this position may come without `commandId` and `outcomeJson` (default: all have them). */
+  outcomesFrom?: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive: deliver events with a position strictly greater than this (a saved checkpoint). */
   after?: number;
@@ -102,6 +126,14 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of the whole log in position order. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The same page as `readAll`, each event reduced to what a replay reads (see ReplayedEvent). */
+  readAllForReplay(options: ReadForReplayOptions): Promise<ReplayedEvent[]>;
+  /**
+   * A position at or before the `count`-th last event after `after` whose metadata carries an
+   * outcome (`after` when there are fewer, or when the adapter cannot tell cheaply): a replay that
+   * remembers only the latest `count` outcomes needs none before it.
+   */
+  outcomesStart(after: number, count: number): Promise<number>;
   /** Position of the last event in the log, 0 when empty. */
   headPosition(): Promise<number>;
   /** Catch-up subscription: replays history after `after`, then delivers new events live. */

@@ -130,6 +130,31 @@ describe('an engine with snapshots over a real SQLite log', () => {
     });
   });
 
+  describe('with a snapshot written by the previous release (version 1)', () => {
+    it('starts from it, folding nothing, and still answers a redelivered command with its first result', async () => {
+      let engine = withSnapshots();
+      await engine.start();
+      const { outcome } = await engine.ok(register('v1@example.com'));
+      const topUp = deposit(outcome.accountId!, '250');
+      const first = await engine.ok(topUp);
+      await engine.stop({ snapshot: true });
+      // The same snapshot as version 1 wrote it: remembered commands as [commandId, {outcome, position}] pairs.
+      const { commands, ...stored } = JSON.parse(readFileSync(snapshotFile, 'utf8')) as EngineSnapshot;
+      const outcomes = commands!.ids.map((id, i) => [id, { outcome: JSON.parse(commands!.outcomes[i]!) as unknown, position: commands!.positions[i] }]);
+      writeFileSync(snapshotFile, JSON.stringify({ ...stored, version: 1, outcomes }));
+
+      engine = withSnapshots();
+      let folded = -1;
+      await engine.start((events) => (folded = events));
+      expect(folded).toBe(-1);
+      const full = await fullFold();
+      expect(digestEngineState(engine.runner.engineState)).toEqual(digestEngineState(full.engineState));
+      const again = await engine.send(topUp);
+      expect(again).toEqual(first);
+      expect(engine.runner.engineState.accounts.get(outcome.accountId!)!.balance).toBe(full.engineState.accounts.get(outcome.accountId!)!.balance);
+    });
+  });
+
   describe('with a snapshot taken from another log', () => {
     it('ignores it and folds this log', async () => {
       let engine = withSnapshots();

@@ -7,24 +7,24 @@ import {
   type Fixed,
   type IdSpace,
   type Instrument,
-  type Outcome,
   type PendingOrderType,
   type Side,
 } from '../../../../libs/domain/src/index.js';
 // Not part of the domain's public surface, but the very function evolve arms entries with.
 import { entryTrigger } from '../../../../libs/domain/src/engine/pending-orders.js';
+import type { CommandMemory, RememberedOutcome } from '../command-memory.js';
 
 /**
  * Version of the snapshot's shape. Bump it whenever `EngineState` or this encoding changes: a
- * snapshot of another version is ignored (the engine folds the whole log instead), never misread.
+ * snapshot of a version this release does not read is ignored (the engine folds the whole log
+ * instead), never misread.
+ *
+ * 2: the remembered commands as three columns (`commands`), only the dedup window.
+ * 1: the remembered commands as `[commandId, {outcome, position}]` pairs (`outcomes`); same state
+ *    encoding, still read.
  */
-export const ENGINE_SNAPSHOT_VERSION = 1;
-
-/** A command outcome the engine remembers, to answer a redelivered command with its first result. */
-export interface RememberedOutcome {
-  outcome: Outcome;
-  position: number;
-}
+export const ENGINE_SNAPSHOT_VERSION = 2;
+const READABLE_VERSIONS = new Set([1, ENGINE_SNAPSHOT_VERSION]);
 
 interface UserJson {
   userId: number;
@@ -106,6 +106,16 @@ export interface EngineStateJson {
   idSpace: IdSpace;
 }
 
+/**
+ * The dedup window's commands, oldest first, as columns: no object nor key names per entry, and the
+ * outcomes as JSON text, which a restart keeps as it is until a redelivery asks for one.
+ */
+export interface RememberedCommandsJson {
+  ids: string[];
+  positions: number[];
+  outcomes: string[];
+}
+
 export interface EngineSnapshot {
   version: number;
   takenAt: string;
@@ -116,8 +126,30 @@ export interface EngineSnapshot {
   state: EngineStateJson;
   /** Last revision of every stream the engine wrote or read, for its expected-revision checks. */
   revisions: [string, number][];
-  /** Remembered command outcomes, oldest first. */
-  outcomes: [string, RememberedOutcome][];
+  /** Version 2: the remembered commands (the dedup window). */
+  commands?: RememberedCommandsJson;
+  /** Version 1: remembered command outcomes, oldest first. */
+  outcomes?: [string, RememberedOutcome][];
+}
+
+export function rememberedCommandsToJson(memory: CommandMemory): RememberedCommandsJson {
+  const json: RememberedCommandsJson = { ids: [], positions: [], outcomes: [] };
+  for (const [commandId, outcome, position] of memory.oldestFirst()) {
+    json.ids.push(commandId);
+    json.positions.push(position);
+    json.outcomes.push(typeof outcome === 'string' ? outcome : JSON.stringify(outcome));
+  }
+  return json;
+}
+
+/** Fills the memory with the snapshot's remembered commands, oldest first (the window keeps the latest). */
+export function restoreRememberedCommands(snapshot: EngineSnapshot, memory: CommandMemory): void {
+  if (snapshot.commands) {
+    const { ids, positions, outcomes } = snapshot.commands;
+    for (let i = 0; i < ids.length; i++) memory.remember(ids[i]!, outcomes[i]!, positions[i]!);
+  } else {
+    for (const [commandId, { outcome, position }] of snapshot.outcomes ?? []) memory.remember(commandId, outcome, position);
+  }
 }
 
 const text = (value: Fixed | null): string | null => (value === null ? null : fixedToString(value));
@@ -275,11 +307,18 @@ export function engineStateFromJson(json: EngineStateJson): EngineState {
 export function snapshotProblem(snapshot: unknown, idSpace: IdSpace): string | undefined {
   if (typeof snapshot !== 'object' || snapshot === null) return 'not a snapshot';
   const s = snapshot as Partial<EngineSnapshot>;
-  if (s.version !== ENGINE_SNAPSHOT_VERSION) return `version ${String(s.version)}, this release reads version ${ENGINE_SNAPSHOT_VERSION}`;
-  if (typeof s.position !== 'number' || !s.state || !Array.isArray(s.revisions) || !Array.isArray(s.outcomes)) return 'incomplete snapshot';
+  if (!READABLE_VERSIONS.has(s.version as number)) return `version ${String(s.version)}, this release reads versions ${[...READABLE_VERSIONS].join(' and ')}`;
+  if (typeof s.position !== 'number' || !s.state || !Array.isArray(s.revisions)) return 'incomplete snapshot';
+  const remembered = s.version === 1 ? Array.isArray(s.outcomes) : s.commands !== undefined && rememberedColumnsAlign(s.commands);
+  if (!remembered) return 'incomplete snapshot';
   const own = s.state.idSpace;
   if (!own || own.shard !== idSpace.shard || own.shards !== idSpace.shards) {
     return `taken by engine shard ${own?.shard}/${own?.shards}, this engine is shard ${idSpace.shard}/${idSpace.shards}`;
   }
   return undefined;
+}
+
+function rememberedColumnsAlign(commands: RememberedCommandsJson): boolean {
+  const { ids, positions, outcomes } = commands;
+  return Array.isArray(ids) && Array.isArray(positions) && Array.isArray(outcomes) && ids.length === positions.length && ids.length === outcomes.length;
 }

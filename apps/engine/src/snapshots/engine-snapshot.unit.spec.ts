@@ -104,10 +104,29 @@ describe('a busy engine state', () => {
 });
 
 describe('a stored snapshot', () => {
-  const valid = () => ({ version: ENGINE_SNAPSHOT_VERSION, position: 3, lastEventId: 'e', takenAt: '', state: engineStateToJson(initialState()), revisions: [], outcomes: [] });
+  const valid = () => ({
+    version: ENGINE_SNAPSHOT_VERSION,
+    position: 3,
+    lastEventId: 'e',
+    takenAt: '',
+    state: engineStateToJson(initialState()),
+    revisions: [],
+    commands: { ids: ['c1'], positions: [3], outcomes: ['{"code":"TRADE_RETCODE_DONE","message":"Request completed"}'] },
+  });
 
   it('is usable when its version and engine shard match', () => {
     expect(snapshotProblem(valid(), { shard: 0, shards: 1 })).toBeUndefined();
+  });
+
+  it('is usable when written by the previous release (version 1, outcomes as pairs)', () => {
+    const { commands: _, ...rest } = valid();
+    expect(snapshotProblem({ ...rest, version: 1, outcomes: [] }, { shard: 0, shards: 1 })).toBeUndefined();
+  });
+
+  it('is refused when its remembered commands do not line up', () => {
+    const snapshot = valid();
+    snapshot.commands.positions.push(4);
+    expect(snapshotProblem(snapshot, { shard: 0, shards: 1 })).toMatch(/incomplete/);
   });
 
   it('is refused, saying why, when written in another version', () => {

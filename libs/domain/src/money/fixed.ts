@@ -26,6 +26,60 @@ export class InvalidDecimalError extends Error {
 
 /** Parses a plain decimal string ("42000.5", "-0.01"). More than 8 decimals is an error, never rounded. */
 export function parseFixed(text: string): Fixed {
+  return parseSmallFixed(text) ?? parseAnyFixed(text);
+}
+
+/** Scaled values below this are exact in a double's integer range (2^53 ≈ 9.007 × 10^15). */
+const SMALL_LIMIT = 1e15;
+const CODE_0 = 48;
+const CODE_9 = 57;
+const CODE_DOT = 46;
+const CODE_MINUS = 45;
+const CODE_PLUS = 43;
+const POW10 = [1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
+
+/**
+ * The same grammar read digit by digit into a double, where every step is an integer below 2^53
+ * and so exact: one bigint made instead of two and their product (events and snapshots are full
+ * of prices, a replay parses millions). Undefined, to take the general path, for anything else:
+ * malformed text (which the general path refuses), too many decimals, or values too large.
+ */
+function parseSmallFixed(text: string): Fixed | undefined {
+  const length = text.length;
+  let i = 0;
+  let negative = false;
+  const first = text.charCodeAt(0);
+  if (first === CODE_MINUS || first === CODE_PLUS) {
+    negative = first === CODE_MINUS;
+    i = 1;
+  }
+  let value = 0;
+  let wholeDigits = 0;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < CODE_0 || code > CODE_9) break;
+    value = value * 10 + (code - CODE_0);
+    wholeDigits++;
+  }
+  if (wholeDigits === 0) return undefined;
+  let fractionDigits = 0;
+  if (i < length) {
+    if (text.charCodeAt(i) !== CODE_DOT) return undefined;
+    for (i += 1; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < CODE_0 || code > CODE_9 || fractionDigits === SCALE_DIGITS) return undefined;
+      value = value * 10 + (code - CODE_0);
+      fractionDigits++;
+    }
+    if (fractionDigits === 0) return undefined;
+  }
+  // value < 10^15 before scaling keeps every intermediate above exact; the product is too.
+  if (value >= SMALL_LIMIT / POW10[fractionDigits]!) return undefined;
+  const scaled = BigInt(value * POW10[fractionDigits]!);
+  return negative ? -scaled : scaled;
+}
+
+function parseAnyFixed(text: string): Fixed {
   const match = DECIMAL.exec(text);
   if (!match) throw new InvalidDecimalError(text);
   const [, sign, whole, fraction = ''] = match;

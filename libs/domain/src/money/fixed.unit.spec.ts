@@ -73,6 +73,19 @@ describe('parseFixed', () => {
     expect(() => parseFixed(text)).toThrow(InvalidDecimalError);
   });
 
+  it('reads any decimal with ≤ 8 decimals as its digits written out, on either side of 2^53 units', () => {
+    // The reference: the digits themselves as one integer, padded to 8 decimals (no arithmetic to get wrong).
+    const reference = (sign: string, whole: string, fraction: string) => BigInt(`${sign === '-' ? '-' : ''}${whole}${fraction.padEnd(8, '0')}`);
+    const digits = (maxLength: number) => fc.string({ unit: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), minLength: 1, maxLength });
+    fc.assert(
+      fc.property(fc.constantFrom('', '-', '+'), fc.oneof(digits(20), fc.constantFrom('9999999', '10000000', '9007199', '90071992', '99999999')), fc.option(digits(8)), (sign, whole, fraction) => {
+        const text = `${sign}${whole}${fraction === null ? '' : `.${fraction}`}`;
+        expect(parseFixed(text)).toBe(reference(sign, whole, fraction ?? ''));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   it('refuses more than 8 decimals instead of rounding them away', () => {
     expect(() => parseFixed('1.234567891')).toThrow(InvalidDecimalError); // 9 decimals
     expect(() => parseFixed('0.000000005')).toThrow(InvalidDecimalError); // would round to 1 unit

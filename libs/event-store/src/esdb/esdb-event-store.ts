@@ -27,11 +27,14 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadForReplayOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type ReplayedEvent,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
+import { replayedOf } from '../replayed-event.js';
 
 const DEFAULT_BATCH_SIZE = 500;
 const HEAD_SCAN_PAGE = 100;
@@ -104,6 +107,15 @@ export class EsdbEventStore implements EventStore {
       if (chunk.length <= maxCount) break;
     }
     return page;
+  }
+
+  async readAllForReplay(options: ReadForReplayOptions): Promise<ReplayedEvent[]> {
+    return (await this.readAll(options)).map(replayedOf);
+  }
+
+  /** Finding it would read the log twice: a replay here keeps every outcome it passes. */
+  async outcomesStart(after: number): Promise<number> {
+    return after;
   }
 
   async headPosition(): Promise<number> {

@@ -10,8 +10,10 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadForReplayOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type ReplayedEvent,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
@@ -71,6 +73,21 @@ const SCHEMA = `
 `;
 
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
+
+/**
+ * A replay's columns, as a raw row: SQLite picks the metadata fields a replay reads out of the
+ * metadata text, so JavaScript never receives nor parses the rest; the command id and outcome only
+ * from `@outcomesFrom` on, the outcome as JSON text (`->`), parsed only if a redelivery asks for it.
+ */
+const REPLAY_COLUMNS = `position, stream, revision, type, data, metadata ->> '$.schemaVersion',
+  CASE WHEN position >= @outcomesFrom THEN metadata ->> '$.commandId' END,
+  CASE WHEN position >= @outcomesFrom AND json_type(metadata, '$.outcome') = 'object' THEN metadata -> '$.outcome' END`;
+/**
+ * An event a replay takes a command outcome from (a text `commandId` and an object `outcome`), as
+ * ReplayedEvent defines them; `instr` first, a cheap test that spares parsing metadata without one.
+ */
+const CARRIES_OUTCOME = `instr(metadata, '"outcome"') > 0 AND json_type(metadata, '$.outcome') = 'object' AND json_type(metadata, '$.commandId') = 'text'`;
+type ReplayRow = [position: number, stream: string, revision: number, type: string, data: string, schemaVersion: unknown, commandId: unknown, outcome: string | null];
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
@@ -110,6 +127,14 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[number, number], EventRow>(
         `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
       ),
+      readAllForReplay: this.db
+        .prepare<[{ after: number; limit: number; outcomesFrom: number }], ReplayRow>(
+          `SELECT ${REPLAY_COLUMNS} FROM events WHERE position > @after ORDER BY position LIMIT @limit`,
+        )
+        .raw(true),
+      nthLastOutcome: this.db
+        .prepare<[number, number], number>(`SELECT position FROM events WHERE position > ? AND ${CARRIES_OUTCOME} ORDER BY position DESC LIMIT 1 OFFSET ?`)
+        .pluck(),
       head: this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
     };
     this.appendTransaction = this.db.transaction((requests: AppendRequest[], recordedAt: string) =>
@@ -134,6 +159,32 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.sql.readAll.all(options.after ?? 0, options.maxCount).map(toRecorded);
+  }
+
+  async readAllForReplay(options: ReadForReplayOptions): Promise<ReplayedEvent[]> {
+    const query = { after: options.after ?? 0, limit: options.maxCount, outcomesFrom: options.outcomesFrom ?? 0 };
+    const rows = this.sql.readAllForReplay.all(query) as unknown as ReplayRow[];
+    const events = new Array<ReplayedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [position, stream, revision, type, data, schemaVersion, commandId, outcome] = rows[i]!;
+      events[i] = {
+        stream,
+        revision,
+        position,
+        type,
+        data: JSON.parse(data) as ReplayedEvent['data'],
+        schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : undefined,
+        commandId: typeof commandId === 'string' ? commandId : undefined,
+        outcomeJson: outcome ?? undefined,
+      };
+    }
+    return events;
+  }
+
+  async outcomesStart(after: number, count: number): Promise<number> {
+    // Positions only grow, so fewer than `count` positions after `after` hold fewer than `count` outcomes.
+    if (count <= 0 || (this.sql.head.get() ?? 0) - after <= count) return after;
+    return this.sql.nthLastOutcome.get(after, count - 1) ?? after;
   }
 
   async headPosition(): Promise<number> {
