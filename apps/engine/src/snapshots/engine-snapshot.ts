@@ -7,6 +7,7 @@ import {
   type Fixed,
   type IdSpace,
   type Instrument,
+  type ExpirationType,
   type PendingOrderType,
   type Side,
 } from '../../../../libs/domain/src/index.js';
@@ -73,6 +74,8 @@ interface PendingOrderJson {
   takeProfit: string | null;
   stopLoss: string | null;
   expiresAt: number | null;
+  /** Since version 2; a version-1 snapshot did not keep it (see engineStateFromJson). */
+  expirationType?: ExpirationType;
   clientId: string | null;
   comment: string | null;
   magic: number | null;
@@ -204,6 +207,7 @@ export function engineStateToJson(state: EngineState): EngineStateJson {
       takeProfit: text(o.takeProfit),
       stopLoss: text(o.stopLoss),
       expiresAt: o.expiresAt,
+      expirationType: o.expirationType,
       clientId: o.clientId,
       comment: o.comment,
       magic: o.magic,
@@ -289,6 +293,9 @@ export function engineStateFromJson(json: EngineStateJson): EngineState {
       takeProfit: fixed(o.takeProfit),
       stopLoss: fixed(o.stopLoss),
       expiresAt: o.expiresAt,
+      // A version-1 snapshot did not keep the type: its orders read as that release labelled them on
+      // a modify (GTC without an expiry, SPECIFIED with one) until a modify names a new lifetime.
+      expirationType: o.expirationType ?? (o.expiresAt === null ? 'GTC' : 'SPECIFIED'),
       clientId: o.clientId,
       comment: o.comment,
       magic: o.magic,

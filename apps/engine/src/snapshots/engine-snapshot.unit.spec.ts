@@ -56,9 +56,10 @@ function busyState() {
   d.run(order(accountA, { symbol: 'EURUSD', volume: '1', leverage: 100, stopLoss: '1.07' }));
   d.run(pending(1, accountA, 'BUY_LIMIT', '40500'));
   d.run(pending(2, accountB, 'BUY_STOP', '46000', { expiration: { type: 'SPECIFIED', time: NOW + 3_600_000 } }));
+  d.run(pending(1, accountA, 'SELL_LIMIT', '43000', { expiration: { type: 'DAY', time: null } })); // a DAY order stays one
   d.run(modifyPosition(1, 1_000_001, '44000', null));
-  expect([d.state.users.size, d.state.accounts.size, d.state.positions.size, d.state.orders.size, d.state.expiries.size]).toEqual([2, 2, 3, 2, 1]);
-  expect(d.state.triggers.size('BTCUSD')).toBe(4); // 1000001's TP (its SL was removed), 1000002's TP, two entries
+  expect([d.state.users.size, d.state.accounts.size, d.state.positions.size, d.state.orders.size, d.state.expiries.size]).toEqual([2, 2, 3, 3, 2]);
+  expect(d.state.triggers.size('BTCUSD')).toBe(5); // 1000001's TP (its SL was removed), 1000002's TP, three entries
   return d;
 }
 

@@ -59,7 +59,7 @@ export const deposit = (accountId: number, amount: string, comment = 'test'): En
   comment,
 });
 
-export const pending = (userId: number, accountId: number, orderType: 'BUY_LIMIT' | 'SELL_STOP' | 'BUY_STOP', price: string, extra: Record<string, unknown> = {}): EngineCommand => ({
+export const pending = (userId: number, accountId: number, orderType: 'BUY_LIMIT' | 'SELL_LIMIT' | 'SELL_STOP' | 'BUY_STOP', price: string, extra: Record<string, unknown> = {}): EngineCommand => ({
   type: 'PlacePendingOrder',
   commandId: id('pending'),
   userId,

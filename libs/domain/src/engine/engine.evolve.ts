@@ -158,6 +158,7 @@ function apply(state: EngineState, event: DomainEvent): EngineState {
         takeProfit: parseLevel(d.takeProfit),
         stopLoss: parseLevel(d.stopLoss),
         expiresAt: time(d.expiration.at),
+        expirationType: d.expiration.type,
         clientId: d.clientId,
         comment: d.comment,
         magic: d.magic,
@@ -177,6 +178,7 @@ function apply(state: EngineState, event: DomainEvent): EngineState {
       order.takeProfit = parseLevel(d.takeProfit);
       order.stopLoss = parseLevel(d.stopLoss);
       order.expiresAt = time(d.expiration.at);
+      order.expirationType = d.expiration.type;
       armOrder(state, order);
       return state;
     }

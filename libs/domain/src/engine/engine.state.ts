@@ -5,7 +5,7 @@ import { IndexedHeap } from '../triggers/indexed-heap.js';
 import { MarginWatch } from '../triggers/margin-watch.js';
 import { FloatingMemo } from '../pricing/floating-memo.js';
 import { TriggerIndex } from '../triggers/trigger-index.js';
-import type { PendingOrderType } from './events/index.js';
+import type { ExpirationType, PendingOrderType } from './events/index.js';
 
 export interface Group {
   name: string;
@@ -82,6 +82,8 @@ export interface PendingOrderState {
   takeProfit: Fixed | null;
   stopLoss: Fixed | null;
   expiresAt: number | null;
+  /** How the lifetime was asked for (a DAY order keeps being one when only its price is modified). */
+  expirationType: ExpirationType;
   clientId: string | null;
   comment: string | null;
   magic: number | null;

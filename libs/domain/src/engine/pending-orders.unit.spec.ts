@@ -545,6 +545,16 @@ describe('ModifyOrder', () => {
         ]);
     });
 
+    it.each<['DAY' | 'SPECIFIED_DAY' | 'SPECIFIED', string]>([
+      ['DAY', '2026-03-04T00:00:00.000Z'],
+      ['SPECIFIED_DAY', '2026-03-05T00:00:00.000Z'],
+      ['SPECIFIED', '2026-03-03T15:00:00.000Z'],
+    ])('keeps a %s order a %s one (same expiry) when a modify names no expiration', (type, at) => {
+      const state = given([...ann(), placed({ orderId: ORDER, orderType: 'BUY_LIMIT', price: '41900', expiration: { type, at } })]).state;
+      const { events } = run(state, modifyOrder({ orderId: ORDER, price: '41800', expiration: null }), pricesAt(BTC));
+      expect(events).toMatchObject([{ type: 'OrderModified', data: { expiration: { type, at } } }]);
+    });
+
     it.each<[string, string | null, string | null, string, string]>([
       ['42000.50', '43000', '41000', 'TRADE_RETCODE_INVALID_PRICE', 'ENTRY_ON_WRONG_SIDE_OF_MARKET'], // = ask
       ['41900', '41900', '41000', 'TRADE_RETCODE_INVALID_STOPS', 'STOPS_ON_WRONG_SIDE_OF_ENTRY'], // TP = entry

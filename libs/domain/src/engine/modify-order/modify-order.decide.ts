@@ -49,7 +49,7 @@ export function modifyOrder(state: EngineState, command: ModifyOrder, ctx: Decid
     return rejectWith('TRADE_RETCODE_INVALID_STOPS', 'STOPS_ON_WRONG_SIDE_OF_ENTRY', quote);
   }
   const text = (value: Fixed | null) => (value === null ? null : fixedToString(value));
-  const expirationType = command.expiration?.type ?? (order.expiresAt === null ? 'GTC' : 'SPECIFIED');
+  const expirationType = command.expiration?.type ?? order.expirationType;
   return {
     events: [
       {
