@@ -20,6 +20,8 @@ export function announcingAppends(store: EventStore, announce: (position: number
     readAll: (options) => store.readAll(options),
     readAllForReplay: (options) => store.readAllForReplay(options),
     outcomesStart: (after, count) => store.outcomesStart(after, count),
+    findsOutcomes: store.findsOutcomes,
+    findOutcome: (commandId) => store.findOutcome(commandId),
     headPosition: () => store.headPosition(),
     subscribeToAll: (options) => store.subscribeToAll(options),
     close: () => store.close(),

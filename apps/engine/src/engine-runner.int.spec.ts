@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFixed, PriceBoard, type EngineCommand, type PlaceOrder } from '../../../libs/domain/src/index.js';
 import { SqliteEventStore } from '../../../libs/event-store/src/index.js';
-import { InProcessEngineBus, type EngineReply } from '../../../libs/messaging/src/index.js';
+import { derivedCommandId, InProcessEngineBus, type EngineReply } from '../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { EngineRunner, type EngineRunnerOptions } from './engine-runner.js';
 
@@ -145,6 +145,38 @@ describe('an engine over a real SQLite log', () => {
       for (let n = 1; n <= 4; n++) await engine.send(deposit(n, outcome.accountId!));
       await engine.send(deposit(1, outcome.accountId!));
       expect(engine.runner.engineState.accounts.get(outcome.accountId!)!.balance).toBe(parseFixed('10005'));
+      await engine.stop();
+    });
+  });
+
+  describe('with a dedup window of three commands and a command whose id was derived from a request (an Idempotency-Key)', () => {
+    const deposit = (commandId: string, accountId: number): EngineCommand => ({ type: 'ChangeBalance', commandId, accountId, amount: '1', comment: commandId });
+
+    it('answers it from the log with its first result long after the window forgot it, also after a restart, and applies it once', async () => {
+      let engine = harness(dir, { commandMemory: 3 });
+      await engine.start();
+      const { outcome } = await engine.send(register(1));
+      const accountId = outcome.accountId!;
+      const retried = derivedCommandId('user:1\nkey-42#1');
+      const first = await engine.send(deposit(retried, accountId));
+      for (let n = 1; n <= 5; n++) await engine.send(deposit(`deposit-${n}`, accountId)); // pushes it out of the window
+      expect(await engine.send(deposit(retried, accountId))).toEqual(first);
+      await engine.stop();
+
+      engine = harness(dir, { commandMemory: 3 });
+      await engine.start();
+      expect(await engine.send(deposit(retried, accountId))).toEqual(first);
+      expect(engine.runner.engineState.accounts.get(accountId)!.balance).toBe(parseFixed('10006')); // its 1 and five others
+      await engine.stop();
+    });
+
+    it('decides a derived id the log has never seen like any new command', async () => {
+      const engine = harness(dir, { commandMemory: 3 });
+      await engine.start();
+      const { outcome } = await engine.send(register(1));
+      const reply = await engine.send(deposit(derivedCommandId('user:1\nnew-key#1'), outcome.accountId!));
+      expect(reply.outcome.code).toBe('TRADE_RETCODE_DONE');
+      expect(engine.runner.engineState.accounts.get(outcome.accountId!)!.balance).toBe(parseFixed('10001'));
       await engine.stop();
     });
   });

@@ -14,7 +14,7 @@ import {
   type PriceBoard,
 } from '../../../libs/domain/src/index.js';
 import type { AppendRequest, EventStore, NewEvent, ReplayedEvent } from '../../../libs/event-store/src/index.js';
-import type { EngineInput, EngineReply } from '../../../libs/messaging/src/index.js';
+import { isDerivedCommandId, type EngineInput, type EngineReply } from '../../../libs/messaging/src/index.js';
 import type { Logger } from '../../../libs/platform/src/logger.js';
 import { CommandMemory, DEFAULT_DEDUP_WINDOW } from './command-memory.js';
 import {
@@ -194,6 +194,29 @@ export class EngineRunner {
     if (commandId !== undefined && outcomeJson !== undefined) this.outcomes.remember(commandId, outcomeJson, recorded.position);
   }
 
+  /**
+   * Commands whose id was derived from a request (an Idempotency-Key, a MetaApi clientId) may come
+   * again long after the dedup window forgot them: those the window does not know are looked up in
+   * the log, and an outcome found there is remembered (so the loop below answers with it). Returns
+   * the inputs that could not be checked (the log failed to answer): they are refused, not risked.
+   */
+  private async recallFromLog(batch: EngineInput[]): Promise<Set<EngineInput>> {
+    const unverified = new Set<EngineInput>();
+    if (!this.store.findsOutcomes) return unverified;
+    for (const input of batch) {
+      const { commandId } = input.command;
+      if (!remembers(input.command) || !isDerivedCommandId(commandId) || this.outcomes.recall(commandId)) continue;
+      try {
+        const found = await this.store.findOutcome(commandId);
+        if (found) this.outcomes.remember(commandId, found.outcomeJson, found.position);
+      } catch (error) {
+        this.options.logger.error({ err: error, commandId }, 'could not ask the log whether a command was already applied: it is refused; the client may retry');
+        unverified.add(input);
+      }
+    }
+    return unverified;
+  }
+
   /** Handles one batch of inputs; never throws (failures become error replies). */
   readonly handle = async (batch: EngineInput[]): Promise<void> => {
     const now = this.clock();
@@ -201,10 +224,15 @@ export class EngineRunner {
     const events: { stream: string; event: NewEvent }[] = [];
     const inBatch = new Map<string, Outcome>();
     let corrupted = false;
+    const unverified = await this.recallFromLog(batch);
 
     for (const input of batch) {
       const { command } = input;
       if (command.type === 'ApplyTick') this.market.update(command.tick);
+      if (unverified.has(input)) {
+        replies.push({ input, outcome: ERROR_OUTCOME });
+        continue;
+      }
       if (remembers(command)) {
         const known = this.outcomes.recall(command.commandId);
         const duplicate = inBatch.get(command.commandId);

@@ -328,6 +328,34 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('a command looked up by its id', () => {
+      const outcome = { code: 'TRADE_RETCODE_DONE', message: 'Request completed "ok" 🚀', accountId: 100_001 };
+      const ofCommand = (commandId: string, extra: Record<string, unknown> = {}) => {
+        const event = newEvent();
+        event.metadata = { ...event.metadata, commandId, ...extra };
+        return event;
+      };
+
+      it('gives the outcome on its last event and that event\'s position, when the adapter can look commands up', async () => {
+        const commandId = `${tag}-command`;
+        await store.append(stream(), [ofCommand(commandId), ofCommand(`${tag}-other`, { outcome: { ...outcome, accountId: 1 } })], 'any');
+        const last = await store.append(stream(), [ofCommand(commandId, { outcome })], 'any');
+        const found = await store.findOutcome(commandId);
+        if (!store.findsOutcomes) {
+          expect(found).toBeUndefined();
+          return;
+        }
+        expect(found).toEqual({ position: last.position, outcomeJson: expect.any(String) });
+        expect(JSON.parse(found!.outcomeJson)).toEqual(outcome);
+      });
+
+      it('gives nothing for a command the log never saw, or whose events carry no outcome', async () => {
+        await store.append(stream(), [ofCommand(`${tag}-silent`)], 'any');
+        expect(await store.findOutcome(`${tag}-never`)).toBeUndefined();
+        expect(await store.findOutcome(`${tag}-silent`)).toBeUndefined();
+      });
+    });
+
     describe('a subscription to all from a checkpoint', () => {
       it(
         'replays the events after the checkpoint, then delivers live events in order, exactly once',

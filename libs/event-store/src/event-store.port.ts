@@ -134,6 +134,17 @@ export interface EventStore {
    * remembers only the latest `count` outcomes needs none before it.
    */
   outcomesStart(after: number, count: number): Promise<number>;
+  /**
+   * Whether `findOutcome` can look a command up (SQLite: an index on the metadata's commandId).
+   * EventStoreDB has no secondary index to ask: there, a command older than the engine's dedup
+   * window is not recognised.
+   */
+  readonly findsOutcomes: boolean;
+  /**
+   * The outcome the log recorded for a command (on its last event) and that event's position;
+   * undefined when no event of the command carries one, or when the adapter cannot look it up.
+   */
+  findOutcome(commandId: string): Promise<{ position: number; outcomeJson: string } | undefined>;
   /** Position of the last event in the log, 0 when empty. */
   headPosition(): Promise<number>;
   /** Catch-up subscription: replays history after `after`, then delivers new events live. */

@@ -6,3 +6,4 @@ export * from './redis/shard-routing.js';
 export * from './redis/redis-engine-client.js';
 export * from './redis/redis-engine-input.js';
 export * from './redis/redis-connections.js';
+export * from './command-ids.js';

@@ -118,6 +118,13 @@ export class EsdbEventStore implements EventStore {
     return after;
   }
 
+  /** No secondary index by command id here (see the port). */
+  readonly findsOutcomes = false;
+
+  async findOutcome(): Promise<undefined> {
+    return undefined;
+  }
+
   async headPosition(): Promise<number> {
     let from: ReadPosition = END;
     for (;;) {

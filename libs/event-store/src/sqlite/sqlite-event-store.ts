@@ -65,6 +65,9 @@ const SCHEMA = `
     recorded_at TEXT    NOT NULL,
     UNIQUE (stream, revision)
   );
+  -- A command's events by its id: a command sent again long after the engine's dedup window
+  -- forgot it (a retried Idempotency-Key) is answered from here instead of being applied twice.
+  CREATE INDEX IF NOT EXISTS events_by_command ON events (metadata ->> '$.commandId');
   CREATE TABLE IF NOT EXISTS streams (
     stream        TEXT    PRIMARY KEY,
     last_revision INTEGER NOT NULL,
@@ -136,6 +139,12 @@ export class SqliteEventStore implements EventStore {
         .prepare<[number, number], number>(`SELECT position FROM events WHERE position > ? AND ${CARRIES_OUTCOME} ORDER BY position DESC LIMIT 1 OFFSET ?`)
         .pluck(),
       head: this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
+      outcomeOf: this.db
+        .prepare<[string], [number, string | null]>(
+          `SELECT position, CASE WHEN json_type(metadata, '$.outcome') = 'object' THEN metadata -> '$.outcome' END
+           FROM events WHERE metadata ->> '$.commandId' = ? ORDER BY position DESC LIMIT 1`,
+        )
+        .raw(true),
     };
     this.appendTransaction = this.db.transaction((requests: AppendRequest[], recordedAt: string) =>
       requests.map((request) => this.appendOne(request, recordedAt)),
@@ -189,6 +198,13 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.sql.head.get() ?? 0;
+  }
+
+  readonly findsOutcomes = true;
+
+  async findOutcome(commandId: string): Promise<{ position: number; outcomeJson: string } | undefined> {
+    const row = this.sql.outcomeOf.get(commandId);
+    return row && row[1] !== null ? { position: row[0], outcomeJson: row[1] } : undefined;
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
