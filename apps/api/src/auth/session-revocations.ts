@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { useWriteAheadLog } from '../../../../libs/platform/src/sqlite/write-ahead-log.js';
 import type { Redis } from 'ioredis';
 
 /**
@@ -55,7 +56,7 @@ export class SqliteSessionRevocations implements SessionRevocations {
 
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    useWriteAheadLog(this.db);
     this.db.pragma('synchronous = FULL');
     this.db.exec('CREATE TABLE IF NOT EXISTS revoked_sessions (sid TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
     this.find = this.db.prepare('SELECT sid FROM revoked_sessions WHERE sid = ? AND expires_at > ?');

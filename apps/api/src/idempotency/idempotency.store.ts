@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { useWriteAheadLog } from '../../../../libs/platform/src/sqlite/write-ahead-log.js';
 import type { Redis } from 'ioredis';
 
 export interface StoredResponse {
@@ -36,7 +37,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    useWriteAheadLog(this.db);
     this.db.exec('CREATE TABLE IF NOT EXISTS idempotency (id TEXT PRIMARY KEY, entry TEXT NOT NULL, expires_at INTEGER NOT NULL)');
     this.get = this.db.prepare('SELECT entry FROM idempotency WHERE id = ? AND expires_at > ?');
     this.put = this.db.prepare('INSERT OR REPLACE INTO idempotency (id, entry, expires_at) VALUES (?, ?, ?)');

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { useWriteAheadLog } from '../../../platform/src/sqlite/write-ahead-log.js';
 import {
   WrongExpectedRevisionError,
   type AppendRequest,
@@ -108,7 +109,7 @@ export class SqliteEventStore implements EventStore {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.db = new Database(filePath, { timeout: options.busyTimeoutMs ?? 5_000 });
-    this.db.pragma('journal_mode = WAL');
+    useWriteAheadLog(this.db);
     // Durability is the promise: every commit is fsynced; callers batch events into one appendMany.
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { useWriteAheadLog } from '../../../platform/src/sqlite/write-ahead-log.js';
 import { fixedToString, parseFixed } from '../../../domain/src/index.js';
 import { candleKey, mergeCandles, type Candle } from './candle.js';
 import type { CandleQuery, CandleStore } from './candle-store.port.js';
@@ -80,7 +81,7 @@ export class SqliteCandleStore implements CandleStore {
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    useWriteAheadLog(this.db);
     // A lost last batch of a crash costs a few ticks of a bar, never a wrong price: NORMAL is enough.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');

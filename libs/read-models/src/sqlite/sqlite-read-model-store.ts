@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { useWriteAheadLog } from '../../../platform/src/sqlite/write-ahead-log.js';
 import { fixedToString, normalizeEmail, parseFixed } from '../../../domain/src/index.js';
 import type { ReadModelStore } from '../read-model-store.port.js';
 import { archivedOrder, type ReadModelOp } from '../read-model.ops.js';
@@ -109,7 +110,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   constructor(filePath: string) {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
     this.db = new Database(filePath, { timeout: 5_000 });
-    this.db.pragma('journal_mode = WAL');
+    useWriteAheadLog(this.db);
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
     const db = this.db;
