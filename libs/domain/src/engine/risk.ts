@@ -35,22 +35,38 @@ export function accountsMovedBy(state: EngineState, symbol: string): Set<number>
   return accounts;
 }
 
+/** instrument → its symbol and conversion pair: what a position on it makes its account depend on. */
+const DEPENDENCIES = new Map<Instrument, readonly string[]>(
+  INSTRUMENTS.map((instrument) => {
+    const via = conversionSymbol(instrument);
+    return [instrument, via && via !== instrument.symbol ? [instrument.symbol, via] : [instrument.symbol]];
+  }),
+);
+
 /** Symbols whose prices move an account's equity: its positions' instruments and their conversion pairs. */
 export function marginDependencies(state: EngineState, accountId: number): string[] {
   const account = state.accounts.get(accountId);
   if (!account) return [];
-  const symbols = new Set<string>();
+  const symbols: string[] = []; // at most a few dozen: a list beats a set here
   for (const id of account.positionIds) {
     const { instrument } = state.positions.get(id)!;
-    symbols.add(instrument.symbol);
-    const via = conversionSymbol(instrument);
-    if (via) symbols.add(via);
+    for (const symbol of DEPENDENCIES.get(instrument) ?? [instrument.symbol, ...(conversionSymbol(instrument) ?? [])]) {
+      if (!symbols.includes(symbol)) symbols.push(symbol);
+    }
   }
-  return [...symbols];
+  return symbols;
 }
 
-/** The engine state as the margin watch reads it. */
+const BOOKS = new WeakMap<EngineState, WatchedBook>();
+
+/** The engine state as the margin watch reads it (made once per state: every tick asks for it). */
 export function watchedBook(state: EngineState): WatchedBook {
+  let book = BOOKS.get(state);
+  if (!book) BOOKS.set(state, (book = bookOf(state)));
+  return book;
+}
+
+function bookOf(state: EngineState): WatchedBook {
   return {
     dependencies: (accountId) => marginDependencies(state, accountId),
     accountsWithPositions: function* () {

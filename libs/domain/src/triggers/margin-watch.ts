@@ -53,6 +53,8 @@ class SymbolWatch {
   }
 }
 
+const NOTHING_DUE: readonly number[] = Object.freeze([]);
+
 /**
  * Which accounts a tick must check for a margin call or stop-out, without visiting every account
  * exposed to the symbol: an account checked without result gets a price band from its headroom
@@ -83,7 +85,7 @@ export class MarginWatch {
   }
 
   /** Accounts to check at this price: unwatched ones listed under the symbol and those whose band it breaches. */
-  due(symbol: string, bid: Fixed, ask: Fixed, book: WatchedBook): number[] {
+  due(symbol: string, bid: Fixed, ask: Fixed, book: WatchedBook): readonly number[] {
     this.relist(book);
     const watch = this.symbols.get(symbol);
     if (!watch) return [];
@@ -93,7 +95,7 @@ export class MarginWatch {
       watch.unband(accountId);
       for (const listed of this.listed.get(accountId) ?? []) this.watchOf(listed).unwatched.add(accountId);
     }
-    return [...watch.unwatched];
+    return watch.unwatched.size === 0 ? NOTHING_DUE : [...watch.unwatched];
   }
 
   /** The account's margin state cannot change while every price stays inside these ranges. */

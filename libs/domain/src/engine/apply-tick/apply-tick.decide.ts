@@ -48,8 +48,10 @@ export function applyTick(state: EngineState, command: ApplyTick, ctx: DecideCon
     events.push(...triggerEntry(state, state.orders.get(orderId)!, scratch, ctx));
   }
 
+  const watched = state.marginWatch.due(quote.symbol, quote.bid, quote.ask, watchedBook(state));
+  if (watched.length === 0 && scratches.size === 0) return { events, outcome: done() }; // the usual tick
   const changedThisTick = new Set(scratches.keys());
-  const due = new Set(state.marginWatch.due(quote.symbol, quote.bid, quote.ask, watchedBook(state)));
+  const due = new Set(watched);
   for (const accountId of changedThisTick) due.add(accountId);
   for (const accountId of [...due].sort((a, b) => a - b)) {
     if (!changedThisTick.has(accountId)) {
