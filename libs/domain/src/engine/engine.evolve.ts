@@ -61,11 +61,20 @@ function noteMarginChange(state: EngineState, event: DomainEvent): void {
     case 'BalanceWrittenOff':
     case 'MarginCallTriggered':
     case 'MarginCallCleared':
-    case 'PositionOpened':
-    case 'PositionClosed':
-      state.floatingMemo.forget(event.data.accountId);
       state.marginWatch.accountChanged(event.data.accountId);
       return;
+    case 'PositionOpened': {
+      const position = state.positions.get(event.data.orderId);
+      if (position) state.floatingMemo.opened(event.data.accountId, position);
+      state.marginWatch.accountChanged(event.data.accountId);
+      return;
+    }
+    case 'PositionClosed': {
+      const { accountId, symbol, orderId } = event.data;
+      state.floatingMemo.closed(accountId, symbol, orderId, !state.positions.has(orderId));
+      state.marginWatch.accountChanged(accountId);
+      return;
+    }
     case 'GroupDefined':
       state.marginWatch.everythingChanged();
       return;

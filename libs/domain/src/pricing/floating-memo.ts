@@ -15,11 +15,14 @@ interface SymbolFloating {
   /** Conversion pairs of the quote currency (none for USD-quoted instruments). */
   direct: string | null;
   inverse: string | null;
-  positions: OpenExposure[];
+  positions: MemoPosition[];
   pricedAt: PricedAt | null;
   sum: Fixed;
   weight: Fixed;
 }
+
+/** A position as the memo holds it (the engine's own position object: a partial close changes its volume in place). */
+export type MemoPosition = OpenExposure & { orderId: number };
 
 /** What the memo knows of an account's open positions at the current prices. */
 export interface Measured {
@@ -42,24 +45,44 @@ const samePrice = (a: Quote | undefined, b: Quote | undefined) => a === b || (a 
  * group was summed at. An order's margin check needs the account's floating profit; with it, an
  * account holding hundreds of positions costs one comparison per symbol between ticks instead of
  * re-pricing every position. Exact: a group is summed again (per position, rounded to the cent,
- * as `floatingProfit` does) whenever one of its prices differs, and an account is forgotten
- * whenever its positions change. A cache, not state: not in snapshots, never compared.
+ * as `floatingProfit` does) whenever one of its prices differs or one of its positions opened or
+ * closed. A cache, not state: not in snapshots, never compared.
  */
 export class FloatingMemo {
   private readonly accounts = new Map<number, Map<string, SymbolFloating>>();
 
-  /** The account's positions changed (opened, closed, partly closed). */
+  /** Forgets everything about the account: its positions are read again at the next measure. */
   forget(accountId: number): void {
     this.accounts.delete(accountId);
   }
 
+  /** A position was opened: only its symbol's group is summed again at the next measure. */
+  opened(accountId: number, position: MemoPosition): void {
+    const groups = this.accounts.get(accountId);
+    if (!groups) return; // nothing remembered: the next measure reads every position anyway
+    const group = groups.get(position.instrument.symbol) ?? addGroup(groups, position);
+    group.positions.push(position);
+    group.pricedAt = null;
+  }
+
+  /** A position was closed, partly (its volume changed in place) or fully (`gone`). */
+  closed(accountId: number, symbol: string, orderId: number, gone: boolean): void {
+    const group = this.accounts.get(accountId)?.get(symbol);
+    if (!group) return;
+    group.pricedAt = null;
+    if (!gone) return;
+    const at = group.positions.findIndex((p) => p.orderId === orderId);
+    if (at !== -1) group.positions.splice(at, 1);
+    if (group.positions.length === 0) this.accounts.get(accountId)!.delete(symbol);
+  }
+
   /** Σ floating profit of the positions at the market's prices; undefined when one cannot be priced. */
-  floating(accountId: number, positions: () => Iterable<OpenExposure>, market: MarketView): Fixed | undefined {
+  floating(accountId: number, positions: () => Iterable<MemoPosition>, market: MarketView): Fixed | undefined {
     return this.measure(accountId, positions, market)?.floating;
   }
 
   /** Floating profit and band weight of the positions at the market's prices; undefined when one cannot be priced. */
-  measure(accountId: number, positions: () => Iterable<OpenExposure>, market: MarketView): Measured | undefined {
+  measure(accountId: number, positions: () => Iterable<MemoPosition>, market: MarketView): Measured | undefined {
     let groups = this.accounts.get(accountId);
     if (!groups) this.accounts.set(accountId, (groups = groupBySymbol(positions())));
     const total: Measured = { floating: ZERO, weight: ZERO, positions: 0 };
@@ -105,25 +128,24 @@ function price(group: SymbolFloating, quote: Quote, market: MarketView): boolean
   return true;
 }
 
-function groupBySymbol(positions: Iterable<OpenExposure>): Map<string, SymbolFloating> {
+function groupBySymbol(positions: Iterable<MemoPosition>): Map<string, SymbolFloating> {
   const groups = new Map<string, SymbolFloating>();
-  for (const position of positions) {
-    const { symbol, quote } = position.instrument;
-    let group = groups.get(symbol);
-    if (!group) {
-      const converted = quote !== ACCOUNT_CURRENCY;
-      group = {
-        symbol,
-        direct: converted ? `${quote}${ACCOUNT_CURRENCY}` : null,
-        inverse: converted ? `${ACCOUNT_CURRENCY}${quote}` : null,
-        positions: [],
-        pricedAt: null,
-        sum: ZERO,
-        weight: ZERO,
-      };
-      groups.set(symbol, group);
-    }
-    group.positions.push(position);
-  }
+  for (const position of positions) (groups.get(position.instrument.symbol) ?? addGroup(groups, position)).positions.push(position);
   return groups;
+}
+
+function addGroup(groups: Map<string, SymbolFloating>, first: MemoPosition): SymbolFloating {
+  const { symbol, quote } = first.instrument;
+  const converted = quote !== ACCOUNT_CURRENCY;
+  const group: SymbolFloating = {
+    symbol,
+    direct: converted ? `${quote}${ACCOUNT_CURRENCY}` : null,
+    inverse: converted ? `${ACCOUNT_CURRENCY}${quote}` : null,
+    positions: [],
+    pricedAt: null,
+    sum: ZERO,
+    weight: ZERO,
+  };
+  groups.set(symbol, group);
+  return group;
 }

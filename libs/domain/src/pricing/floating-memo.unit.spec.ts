@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { findInstrument } from '../instruments/instruments.catalog.js';
 import { parseFixed } from '../money/fixed.js';
 import { accountMetrics, type OpenExposure } from './account-metrics.js';
-import { FloatingMemo } from './floating-memo.js';
+import { FloatingMemo, type MemoPosition } from './floating-memo.js';
 import { PriceBoard } from './price-board.js';
 import type { MarketView, Quote } from './pricing.js';
 
 const f = parseFixed;
-const position = (symbol: string, side: 'BUY' | 'SELL', volume: string, openPrice: string): OpenExposure => ({
+let orderId = 1_000_000;
+const position = (symbol: string, side: 'BUY' | 'SELL', volume: string, openPrice: string): MemoPosition => ({
+  orderId: ++orderId,
   instrument: findInstrument(symbol)!,
   side,
   volume: f(volume),
@@ -42,7 +44,7 @@ describe('an account with 50 EURUSD positions and one AUDNZD position (converted
 
   it('asks one price per symbol and conversion pair while nothing moved, instead of re-pricing 51 positions', () => {
     let priced = 0; // reads of an open price: one per position priced
-    const watched = positions.map((p) => new Proxy(p, { get: (target, key) => (key === 'openPrice' && priced++, target[key as keyof OpenExposure]) }));
+    const watched = positions.map((p) => new Proxy(p, { get: (target, key) => (key === 'openPrice' && priced++, target[key as keyof MemoPosition]) }));
     const memo = new FloatingMemo();
     const market = counting(boardOf(prices));
     memo.floating(100_001, () => watched, market);
@@ -105,3 +107,61 @@ describe('any account, through any sequence of price moves', () => {
     );
   });
 });
+
+describe('an account whose positions open and close between measures', () => {
+  it('gives exactly the floating profit of pricing every position, whatever opens, partly closes or closes', () => {
+    const SYMBOLS = ['BTCUSD', 'EURUSD', 'USDJPY', 'AUDNZD'];
+    const START: Record<string, string> = { BTCUSD: '42000', EURUSD: '1.1', USDJPY: '150', AUDNZD: '1.08' };
+    const stepArb = fc.oneof(
+      fc.record({ kind: fc.constant('open' as const), symbol: fc.constantFrom(...SYMBOLS), buy: fc.boolean(), lots: fc.constantFrom('0.1', '1') }),
+      fc.record({ kind: fc.constant('partial' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('close' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('tick' as const), symbol: fc.constantFrom(...SYMBOLS, 'NZDUSD'), bp: fc.integer({ min: -50, max: 50 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), (steps) => {
+        const market = boardOf({ ...Object.fromEntries(SYMBOLS.map((s) => [s, [START[s]!, START[s]!]])), NZDUSD: ['0.6', '0.6'] });
+        const memo = new FloatingMemo();
+        const open: MemoPosition[] = [];
+        for (const step of steps) {
+          if (step.kind === 'open') {
+            const p = position(step.symbol, step.buy ? 'BUY' : 'SELL', step.lots, START[step.symbol]!);
+            open.push(p);
+            memo.opened(7, p);
+          } else if (step.kind === 'partial' && open.length > 0) {
+            const p = open[step.pick % open.length]!;
+            if (p.volume > f('0.01')) {
+              p.volume -= f('0.01'); // in place, as evolve does
+              memo.closed(7, p.instrument.symbol, p.orderId, false);
+            }
+          } else if (step.kind === 'close' && open.length > 0) {
+            const [p] = open.splice(step.pick % open.length, 1);
+            memo.closed(7, p!.instrument.symbol, p!.orderId, true);
+          } else if (step.kind === 'tick') {
+            const q = market.quote(step.symbol)!;
+            const bid = q.bid + (q.bid * BigInt(step.bp)) / 10_000n;
+            market.update({ symbol: step.symbol, bid, ask: bid + 1_000n, time: 0 });
+          }
+          expect(memo.floating(7, () => open, market)).toBe(accountMetrics(0n, 0n, open, market)!.floating);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sums again only the group of the symbol a position opened on', () => {
+    let priced = 0;
+    const counted = (p: MemoPosition) => new Proxy(p, { get: (target, key) => (key === 'openPrice' && priced++, target[key as keyof MemoPosition]) });
+    const positions = [...Array.from({ length: 20 }, () => counted(position('EURUSD', 'BUY', '0.1', '1.1'))), counted(position('BTCUSD', 'BUY', '0.1', '42000'))];
+    const market = boardOf({ EURUSD: ['1.1001', '1.1003'], BTCUSD: ['42010', '42011'] });
+    const memo = new FloatingMemo();
+    memo.floating(7, () => positions, market);
+    expect(priced).toBe(21);
+    const another = counted(position('BTCUSD', 'SELL', '0.1', '42010'));
+    positions.push(another);
+    memo.opened(7, another);
+    expect(memo.floating(7, () => positions, market)).toBe(accountMetrics(0n, 0n, positions, market)!.floating);
+    expect(priced).toBe(21 + 2 + 22); // the BTCUSD group (2) by the memo, then all 22 by the check itself
+  });
+});
+

@@ -61,8 +61,8 @@ describe('an account banded at EURUSD 1.10000 / 1.10010 ± 0.00050', () => {
     ['a crossed quote has its bid above the range', '1.1006', '1.1']
   ])('is due when %s, and at every later tick until banded again', (_case, bid, ask) => {
     const { watch, book } = banded();
-    expect(watch.due('EURUSD', f(bid), f(ask), book).sort()).toEqual([1, 2]);
-    expect(watch.due('EURUSD', f('1.1'), f('1.1001'), book).sort()).toEqual([1, 2]);
+    expect(watch.due('EURUSD', f(bid), f(ask), book).toSorted()).toEqual([1, 2]);
+    expect(watch.due('EURUSD', f('1.1'), f('1.1001'), book).toSorted()).toEqual([1, 2]);
     watch.band(1, [range('EURUSD', '1.1', '1.1001', '0.0005')]);
     expect(watch.due('EURUSD', f('1.1'), f('1.1001'), book)).toEqual([2]);
   });
@@ -70,13 +70,13 @@ describe('an account banded at EURUSD 1.10000 / 1.10010 ± 0.00050', () => {
   it('is due at its next tick after something about it changed, even inside the band', () => {
     const { watch, book } = banded();
     watch.accountChanged(1);
-    expect(watch.due('EURUSD', f('1.1'), f('1.1001'), book).sort()).toEqual([1, 2]);
+    expect(watch.due('EURUSD', f('1.1'), f('1.1001'), book).toSorted()).toEqual([1, 2]);
   });
 
   it('is due again after every account was declared changed (a group redefined)', () => {
     const { watch, book } = banded();
     watch.everythingChanged();
-    expect(watch.due('EURUSD', f('1.1'), f('1.1001'), book).sort()).toEqual([1, 2]);
+    expect(watch.due('EURUSD', f('1.1'), f('1.1001'), book).toSorted()).toEqual([1, 2]);
   });
 
   it('is no longer listed once it is flat', () => {
