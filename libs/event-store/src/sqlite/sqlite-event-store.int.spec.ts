@@ -185,3 +185,31 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+describe('a log written before events had a command_id column', () => {
+  it('gets the column filled from the metadata when opened, so its commands can be looked up', async () => {
+    const file = freshFile();
+    const { mkdirSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    const Database = (await import('better-sqlite3')).default;
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Database(file);
+    // The schema of the previous release, with one command's event on it.
+    old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
+      revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (stream, revision));
+      CREATE TABLE streams (stream TEXT PRIMARY KEY, last_revision INTEGER NOT NULL, last_position INTEGER NOT NULL) WITHOUT ROWID;`);
+    const outcome = { code: 'TRADE_RETCODE_DONE', accountId: 100_001 };
+    old.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      randomUUID(), 'account-100001', 0, 'BalanceChanged', '{}', JSON.stringify({ commandId: 'old-command', outcome }), '2026-01-01T00:00:00.000Z',
+    );
+    old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-100001', 0, 1);
+    old.close();
+
+    const store = new SqliteEventStore(file);
+    expect(await store.findOutcome('old-command')).toEqual({ position: 1, outcomeJson: JSON.stringify(outcome) });
+    await store.close();
+    const reopened = new SqliteEventStore(file); // the migration runs once; opening again changes nothing
+    expect(await reopened.findOutcome('old-command')).toEqual({ position: 1, outcomeJson: JSON.stringify(outcome) });
+    await reopened.close();
+  });
+});

@@ -64,17 +64,34 @@ const SCHEMA = `
     data        TEXT    NOT NULL,
     metadata    TEXT    NOT NULL,
     recorded_at TEXT    NOT NULL,
+    command_id  TEXT,
     UNIQUE (stream, revision)
   );
-  -- A command's events by its id: a command sent again long after the engine's dedup window
-  -- forgot it (a retried Idempotency-Key) is answered from here instead of being applied twice.
-  CREATE INDEX IF NOT EXISTS events_by_command ON events (metadata ->> '$.commandId');
   CREATE TABLE IF NOT EXISTS streams (
     stream        TEXT    PRIMARY KEY,
     last_revision INTEGER NOT NULL,
     last_position INTEGER NOT NULL
   ) WITHOUT ROWID;
 `;
+
+/**
+ * A command's events by its id, so a command sent again long after the engine's dedup window forgot
+ * it (a retried Idempotency-Key) is answered from the log instead of being applied twice. The id is
+ * a column of its own (an index on the metadata's JSON cost a tenth of the order rate); a log
+ * written before it existed gets the column once, filled from the metadata.
+ */
+function addCommandIds(db: Database.Database): void {
+  const hasColumn = () => db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().some((c) => c.name === 'command_id');
+  if (!hasColumn()) {
+    // Under the write lock, asked again: another process opening the same file may have done it.
+    db.transaction(() => {
+      if (hasColumn()) return;
+      db.exec('ALTER TABLE events ADD COLUMN command_id TEXT');
+      db.exec("UPDATE events SET command_id = metadata ->> '$.commandId' WHERE json_type(metadata, '$.commandId') = 'text'");
+    }).immediate();
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS events_by_command ON events (command_id) WHERE command_id IS NOT NULL');
+}
 
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 
@@ -113,10 +130,11 @@ export class SqliteEventStore implements EventStore {
     // Durability is the promise: every commit is fsynced; callers batch events into one appendMany.
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
+    addCommandIds(this.db);
     this.sql = {
-      insert: this.db.prepare<[string, string, number, string, string, string, string]>(
-        `INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      insert: this.db.prepare<[string, string, number, string, string, string, string, string | null]>(
+        `INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at, command_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertStream: this.db.prepare<[string, number, number]>(
         `INSERT INTO streams (stream, last_revision, last_position) VALUES (?, ?, ?)
@@ -143,7 +161,7 @@ export class SqliteEventStore implements EventStore {
       outcomeOf: this.db
         .prepare<[string], [number, string | null]>(
           `SELECT position, CASE WHEN json_type(metadata, '$.outcome') = 'object' THEN metadata -> '$.outcome' END
-           FROM events WHERE metadata ->> '$.commandId' = ? ORDER BY position DESC LIMIT 1`,
+           FROM events WHERE command_id = ? ORDER BY position DESC LIMIT 1`,
         )
         .raw(true),
     };
@@ -247,6 +265,7 @@ export class SqliteEventStore implements EventStore {
           JSON.stringify(event.data),
           JSON.stringify(event.metadata),
           recordedAt,
+          typeof event.metadata.commandId === 'string' ? event.metadata.commandId : null,
         );
         position = Number(lastInsertRowid);
       } catch (error) {
