@@ -2,21 +2,18 @@ import { abs, mul, parseFixed, roundMoney, ZERO, type Fixed } from '../money/fix
 import type { OpenExposure } from './account-metrics.js';
 import { ACCOUNT_CURRENCY, closePriceFor, toAccountCurrency, type MarketView, type Quote } from './pricing.js';
 
-/** The prices a symbol's floating profit was summed at: its own and those of its conversion pairs. */
-interface PricedAt {
-  bid: Fixed;
-  ask: Fixed;
-  direct: Quote | undefined;
-  inverse: Quote | undefined;
-}
-
 interface SymbolFloating {
   symbol: string;
   /** Conversion pairs of the quote currency (none for USD-quoted instruments). */
   direct: string | null;
   inverse: string | null;
   positions: MemoPosition[];
-  pricedAt: PricedAt | null;
+  /** Whether sum and weight hold, at the prices below (its own and its conversion pairs'). */
+  priced: boolean;
+  bid: Fixed;
+  ask: Fixed;
+  directAt: Quote | undefined;
+  inverseAt: Quote | undefined;
   sum: Fixed;
   weight: Fixed;
 }
@@ -62,14 +59,14 @@ export class FloatingMemo {
     if (!groups) return; // nothing remembered: the next measure reads every position anyway
     const group = groups.get(position.instrument.symbol) ?? addGroup(groups, position);
     group.positions.push(position);
-    group.pricedAt = null;
+    group.priced = false;
   }
 
   /** A position was closed, partly (its volume changed in place) or fully (`gone`). */
   closed(accountId: number, symbol: string, orderId: number, gone: boolean): void {
     const group = this.accounts.get(accountId)?.get(symbol);
     if (!group) return;
-    group.pricedAt = null;
+    group.priced = false;
     if (!gone) return;
     const at = group.positions.findIndex((p) => p.orderId === orderId);
     if (at !== -1) group.positions.splice(at, 1);
@@ -84,17 +81,28 @@ export class FloatingMemo {
   /** Floating profit and band weight of the positions at the market's prices; undefined when one cannot be priced. */
   measure(accountId: number, positions: () => Iterable<MemoPosition>, market: MarketView): Measured | undefined {
     let groups = this.accounts.get(accountId);
-    if (!groups) this.accounts.set(accountId, (groups = groupBySymbol(positions())));
+    if (!groups) {
+      const all = [...positions()];
+      // A few positions are priced faster than remembered: only accounts worth it take memory.
+      if (all.length < MEMO_MIN_POSITIONS) return measureAll(all, market);
+      this.accounts.set(accountId, (groups = groupBySymbol(all)));
+    }
     const total: Measured = { floating: ZERO, weight: ZERO, positions: 0 };
     for (const group of groups.values()) {
       const quote = market.quote(group.symbol);
       if (!quote) return undefined;
       const direct = group.direct === null ? undefined : market.quote(group.direct);
       const inverse = group.inverse === null ? undefined : market.quote(group.inverse);
-      const at = group.pricedAt;
-      if (!at || at.bid !== quote.bid || at.ask !== quote.ask || !samePrice(at.direct, direct) || !samePrice(at.inverse, inverse)) {
-        if (!price(group, quote, market)) return undefined;
-        group.pricedAt = { bid: quote.bid, ask: quote.ask, direct, inverse };
+      if (!group.priced || group.bid !== quote.bid || group.ask !== quote.ask || !samePrice(group.directAt, direct) || !samePrice(group.inverseAt, inverse)) {
+        const sums = sumAt(group.positions, () => quote, market);
+        group.priced = sums !== undefined;
+        if (!sums) return undefined;
+        group.sum = sums.floating;
+        group.weight = sums.weight;
+        group.bid = quote.bid;
+        group.ask = quote.ask;
+        group.directAt = direct;
+        group.inverseAt = inverse;
       }
       total.floating += group.sum;
       total.weight += group.weight;
@@ -104,28 +112,33 @@ export class FloatingMemo {
   }
 }
 
-/** Sums a group at `quote`; false when a conversion price is missing. */
-function price(group: SymbolFloating, quote: Quote, market: MarketView): boolean {
-  let sum = ZERO;
+/** Accounts with fewer positions are measured afresh each time (see `measure`). */
+export const MEMO_MIN_POSITIONS = 16;
+
+function measureAll(positions: MemoPosition[], market: MarketView): Measured | undefined {
+  const sums = sumAt(positions, (symbol) => market.quote(symbol), market);
+  return sums && { ...sums, positions: positions.length };
+}
+
+/** Σ profit and band weight of positions, each at its symbol's quote; undefined when a price is missing. */
+function sumAt(positions: readonly MemoPosition[], quoteOf: (symbol: string) => Quote | undefined, market: MarketView): { floating: Fixed; weight: Fixed } | undefined {
+  let floating = ZERO;
   let weight = ZERO;
-  for (const position of group.positions) {
+  for (const position of positions) {
+    const quote = quoteOf(position.instrument.symbol);
+    if (!quote) return undefined;
     const close = closePriceFor(position.side, quote);
     const move = position.side === 'BUY' ? close - position.openPrice : position.openPrice - close;
     const { contractSize, quote: currency } = position.instrument;
     // The same arithmetic as floatingProfit (profitInAccountCurrency): exact, then rounded to the cent.
     const profit = toAccountCurrency(mul(move, position.volume) * contractSize, currency, market);
     const value = toAccountCurrency(mul(close, position.volume) * contractSize, currency, market);
-    if (profit === undefined || value === undefined) {
-      group.pricedAt = null;
-      return false;
-    }
+    if (profit === undefined || value === undefined) return undefined;
     const rounded = roundMoney(profit);
-    sum += rounded;
+    floating += rounded;
     weight += abs(value) + abs(rounded) + 2n * CENT;
   }
-  group.sum = sum;
-  group.weight = weight;
-  return true;
+  return { floating, weight };
 }
 
 function groupBySymbol(positions: Iterable<MemoPosition>): Map<string, SymbolFloating> {
@@ -136,16 +149,19 @@ function groupBySymbol(positions: Iterable<MemoPosition>): Map<string, SymbolFlo
 
 function addGroup(groups: Map<string, SymbolFloating>, first: MemoPosition): SymbolFloating {
   const { symbol, quote } = first.instrument;
-  const converted = quote !== ACCOUNT_CURRENCY;
-  const group: SymbolFloating = {
-    symbol,
-    direct: converted ? `${quote}${ACCOUNT_CURRENCY}` : null,
-    inverse: converted ? `${ACCOUNT_CURRENCY}${quote}` : null,
-    positions: [],
-    pricedAt: null,
-    sum: ZERO,
-    weight: ZERO,
-  };
+  const [direct, inverse] = linkingPairsOf(quote);
+  const group: SymbolFloating = { symbol, direct, inverse, positions: [], priced: false, bid: ZERO, ask: ZERO, directAt: undefined, inverseAt: undefined, sum: ZERO, weight: ZERO };
   groups.set(symbol, group);
   return group;
+}
+
+const PAIRS = new Map<string, [direct: string | null, inverse: string | null]>();
+/** The pairs linking a quote currency to the account currency (none for USD), made once per currency. */
+function linkingPairsOf(currency: string): [direct: string | null, inverse: string | null] {
+  let pairs = PAIRS.get(currency);
+  if (!pairs) {
+    pairs = currency === ACCOUNT_CURRENCY ? [null, null] : [`${currency}${ACCOUNT_CURRENCY}`, `${ACCOUNT_CURRENCY}${currency}`];
+    PAIRS.set(currency, pairs);
+  }
+  return pairs;
 }
