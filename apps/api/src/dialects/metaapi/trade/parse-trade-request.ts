@@ -27,8 +27,9 @@ function details(errors: ValidationError[], prefix = ''): MetaApiErrorDetail[] {
   });
 }
 
-const needsTime = (expiration: ExpirationRequest | undefined) =>
-  expiration !== undefined && (expiration.type === 'ORDER_TIME_SPECIFIED' || expiration.type === 'ORDER_TIME_SPECIFIED_DAY') && expiration.time === undefined;
+/** Whether an expiration lacks the time its type needs; none given (absent or null) needs nothing. */
+const needsTime = (expiration: ExpirationRequest | null | undefined) =>
+  expiration !== undefined && expiration !== null && (expiration.type === 'ORDER_TIME_SPECIFIED' || expiration.type === 'ORDER_TIME_SPECIFIED_DAY') && expiration.time === undefined;
 
 /** Rules across fields, checked once every field is valid on its own. */
 function crossFieldDetails(request: TradeRequest): MetaApiErrorDetail[] {

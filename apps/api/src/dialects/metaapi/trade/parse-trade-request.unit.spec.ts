@@ -50,6 +50,13 @@ describe('a MetaApi trade body', () => {
     expect(request.expiration).toEqual({ type: 'ORDER_TIME_SPECIFIED', time: '2030-01-01T00:00:00.000Z' });
   });
 
+  it.each([
+    { actionType: 'ORDER_MODIFY', orderId: '1000002', openPrice: 1.04, expiration: null },
+    { actionType: 'ORDER_TYPE_BUY_LIMIT', symbol: 'AUDNZD', volume: 0.01, openPrice: 1.03, expiration: null },
+  ])('reads an expiration of null as none given: %j', (body) => {
+    expect(rejection(body)).toBeUndefined();
+  });
+
   it('accepts a comment and clientId of exactly 26 characters together', () => {
     expect(rejection({ actionType: 'ORDER_TYPE_BUY', symbol: 'AUDNZD', volume: 0.01, comment: 'c'.repeat(13), clientId: 'k'.repeat(13) })).toBeUndefined();
   });
