@@ -76,9 +76,10 @@ function bookOf(state: EngineState): WatchedBook {
 }
 
 /**
- * An account's margin as the state holds it (positions measured through the floating memo): the metrics an account summary shows,
- * whether a margin check would decide anything, and if not, where it could not until prices leave
- * the returned ranges (see `bandOf`). Undefined when a position cannot be priced.
+ * An account's margin as the state holds it (its positions measured through the floating memo):
+ * the metrics an account summary shows, whether a margin check would decide anything, and if not,
+ * where it could not until prices leave the returned ranges (see `bandOf`). Undefined when a
+ * position cannot be priced.
  */
 export interface MarginAssessment {
   metrics: AccountMetrics;
