@@ -556,6 +556,8 @@ await describeWithRedis('Distributed deployment (engine, projector and two API i
       } finally {
         finished = true;
         await Promise.allSettled(clients);
+        // Whatever failed above, the later tests need a projector.
+        if (!c.process('projector').running) await c.start('projector');
       }
       expect({ failures, engineErrors: failures.length > 0 ? c.logLines('engine').slice(0, 5) : [] }).toEqual({ failures: [], engineErrors: [] });
       expect(c.process('projector').starts).toBe(3);
