@@ -105,6 +105,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly db: Database.Database;
   private readonly sql;
   private readonly applyTransaction;
+  /** Account documents changed by the batch being applied, not written yet. */
+  private readonly changedAccounts = new Map<number, AccountView>();
   private readonly clearTransaction;
 
   constructor(filePath: string) {
@@ -179,7 +181,11 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.applyTransaction = db.transaction((ops: ReadModelOp[], position: number) => {
       // Checked inside the transaction, so a concurrent writer cannot slip in between check and write.
       if (position <= this.currentCheckpoint()) return;
+      this.changedAccounts.clear();
       for (const op of ops) this.applyOp(op);
+      // An order changes its account's margin and balance: each account document is written once per batch.
+      for (const [accountId, account] of this.changedAccounts) this.sql.updateAccount.run(JSON.stringify(account), accountId);
+      this.changedAccounts.clear();
       this.sql.setCheckpoint.run(position);
     });
     this.clearTransaction = db.transaction(() => {
@@ -355,9 +361,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.sql.putHistoryOrder.run(order.orderId, order.accountId, order.doneAt, order.position, JSON.stringify(order));
   }
 
+  /** Changes an account document; written when the batch's ops are all applied (see applyTransaction). */
   private updateAccount(op: ReadModelOp, accountId: number, change: (account: AccountView) => AccountView): void {
-    const account = parse<AccountView>(this.sql.account.get(accountId));
+    const account = this.changedAccounts.get(accountId) ?? parse<AccountView>(this.sql.account.get(accountId));
     if (!account) throw new ReadModelInconsistencyError(op.op, `account ${accountId}`);
-    this.sql.updateAccount.run(JSON.stringify(change(account)), accountId);
+    this.changedAccounts.set(accountId, change(account));
   }
 }
