@@ -94,6 +94,8 @@ export class RedisEngineInputSource implements EngineInputSource {
   /** Setup, replies, acks, trims, claims. */
   private readonly redis: Redis;
   /** The blocking XREADGROUP and nothing else. */
+  /** The last trim of the command stream, in flight or done. */
+  private trimming: Promise<unknown> = Promise.resolve();
   private readonly reader: WakeableReader;
 
   private loop: Promise<void> | null = null;
@@ -167,7 +169,7 @@ export class RedisEngineInputSource implements EngineInputSource {
     // Outside a batch nothing is worth waiting for: closing ends any Redis call still in flight
     // (e.g. waiting for a reconnection), and what it claimed or read stays pending.
     await this.reader.close();
-    await Promise.allSettled([...this.replyFlushes]);
+    await Promise.allSettled([...this.replyFlushes, this.trimming]);
     await closeConnection(this.redis);
     if (!this.inBatch) await this.loop;
   }
@@ -406,11 +408,10 @@ export class RedisEngineInputSource implements EngineInputSource {
     const [count, oldestPending] = results[results.length - 1]![1] as [number, string | null, string | null, unknown];
     let threshold = nextStreamId(commandIds.reduce((max, id) => (compareStreamIds(id, max) > 0 ? id : max)));
     if (Number(count) > 0 && oldestPending && compareStreamIds(oldestPending, threshold) < 0) threshold = oldestPending;
-    try {
-      await this.redis.xtrim(this.commandStream, 'MINID', '~', threshold);
-    } catch (error) {
-      this.log.warn({ err: error, threshold }, 'could not trim the command stream');
-    }
+    // Not waited for: nothing depends on it, and the next batch's read need not wait a round trip.
+    this.trimming = this.redis.xtrim(this.commandStream, 'MINID', '~', threshold).catch((error: unknown) => {
+      if (!this.stopping) this.log.warn({ err: error, threshold }, 'could not trim the command stream');
+    });
   }
 
   private pause(ms: number): Promise<void> {
