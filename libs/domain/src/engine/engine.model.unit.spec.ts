@@ -228,6 +228,12 @@ class Model {
     const account = this.accounts.get(accountId)!;
     if (amount < 0n && -amount > this.equity(accountId) - this.usedMargin(accountId)) return 'TRADE_RETCODE_NO_MONEY';
     account.balance += amount;
+    // A deposit that lifts the level above the margin-call level ends the margin call at once.
+    const level = this.level(accountId);
+    if (amount > 0n && account.marginCall && (level === null || level > account.marginCallAt)) {
+      account.marginCall = false;
+      account.clears++;
+    }
     return 'TRADE_RETCODE_DONE';
   }
 

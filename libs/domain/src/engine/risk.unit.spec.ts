@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../index.js';
 import { given } from '../testing/decider-spec.js';
-import { ann, ANN_ACCOUNT, AT, bob, BOB_ACCOUNT, closed, f, iso, NOW, opened, runTick, tick, used, type Prices } from '../testing/trading-fixtures.js';
+import { ann, ANN_ACCOUNT, AT, bob, BOB_ACCOUNT, changeBalance, closed, f, iso, NOW, opened, pricesAt, run, runTick, tick, used, type Prices } from '../testing/trading-fixtures.js';
 
 /** A BUY 1 BTCUSD at 42000.50 at 1:100: margin 42000.50 / 100 = 420.005 → 420.01. */
 const btcAt100 = (balance: string, extra: Parameters<typeof opened>[0] = { orderId: 1_000_001 }) =>
@@ -34,6 +34,21 @@ describe('an account with 1000 USD and a BUY 1 BTCUSD at 42000.50 (margin 420.01
     expect(state.accounts.get(ANN_ACCOUNT)!.marginCall).toBe(false);
     // Back to 41400: a new episode, a new margin call.
     expect(runTick(state, 'BTCUSD', '41400.00', '41400.50', {}, at(4)).events).toEqual([marginCall('95.12', '399.5', '420.01', iso(at(4)))]);
+  });
+
+  it('ends a margin call at the deposit that lifts the level above 100 %, not at the next tick; a smaller one leaves it', () => {
+    const state = given(history()).state;
+    // bid 41400: equity 399.50, level 95.12 %: margin call.
+    expect(runTick(state, 'BTCUSD', '41400.00', '41400.50', {}, at(0)).events).toEqual([marginCall('95.12', '399.5', '420.01', iso(at(0)))]);
+    const prices = pricesAt({ BTCUSD: ['41400.00', '41400.50'] }, at(0), at(1));
+    // +10: equity 409.50, level 97.50 %: still called.
+    expect(run(state, changeBalance('10'), prices).events.map((e) => e.type)).toEqual(['BalanceChanged']);
+    expect(state.accounts.get(ANN_ACCOUNT)!.marginCall).toBe(true);
+    // +100: equity 509.50, level 121.30… → 121.31 %: the deposit ends it.
+    const { events } = run(state, changeBalance('100', { commandId: 'cmd-2' }), prices);
+    expect(events.map((e) => e.type)).toEqual(['BalanceChanged', 'MarginCallCleared']);
+    expect(events[1]).toEqual(cleared('121.31', iso(at(1))));
+    expect(state.accounts.get(ANN_ACCOUNT)!.marginCall).toBe(false);
   });
 
   it.each<[string, string, DomainEvent[]]>([
