@@ -77,12 +77,10 @@ function bookOf(state: EngineState): WatchedBook {
 
 /**
  * An account's margin as the state holds it (its positions measured through the floating memo):
- * the metrics an account summary shows, whether a margin check would decide anything, and if not,
- * where it could not until prices leave the returned ranges (see `bandOf`). Undefined when a
- * position cannot be priced.
+ * whether a margin check would decide anything, and if not, where it could not until prices leave
+ * the returned ranges (see `bandOf`). Undefined when a position cannot be priced.
  */
 export interface MarginAssessment {
-  metrics: AccountMetrics;
   /** Nothing to decide: no margin call to record or clear, no stop-out. */
   quiet: boolean;
   /** For a quiet account, the prices inside which it stays quiet; null when it must be checked at every tick. */
@@ -99,7 +97,7 @@ export function assessMargin(state: EngineState, account: AccountState, market: 
   // What enforceMarginLevels acts on, for an account that keeps its positions: a margin call not yet
   // recorded, one to clear, or a stop-out.
   const quiet = count > 0 && !below(group.stopOutPercent) && account.marginCall === below(group.marginCallPercent);
-  return { metrics, quiet, ranges: quiet ? bandOf(state, account.accountId, metrics, weight, count, group, market) : null };
+  return { quiet, ranges: quiet ? bandOf(state, account.accountId, metrics, weight, count, group, market) : null };
 }
 
 /** The largest relative price move a band allows: keeps the second-order terms of its bound below 2 %. */

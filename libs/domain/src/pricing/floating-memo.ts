@@ -1,6 +1,6 @@
 import { abs, mul, parseFixed, roundMoney, ZERO, type Fixed } from '../money/fixed.js';
 import type { OpenExposure } from './account-metrics.js';
-import { ACCOUNT_CURRENCY, closePriceFor, toAccountCurrency, type MarketView, type Quote } from './pricing.js';
+import { ACCOUNT_CURRENCY, closePriceFor, linkingPairs, toAccountCurrency, type MarketView, type Quote } from './pricing.js';
 
 interface SymbolFloating {
   symbol: string;
@@ -149,19 +149,8 @@ function groupBySymbol(positions: Iterable<MemoPosition>): Map<string, SymbolFlo
 
 function addGroup(groups: Map<string, SymbolFloating>, first: MemoPosition): SymbolFloating {
   const { symbol, quote } = first.instrument;
-  const [direct, inverse] = linkingPairsOf(quote);
+  const [direct, inverse] = quote === ACCOUNT_CURRENCY ? [null, null] : linkingPairs(quote);
   const group: SymbolFloating = { symbol, direct, inverse, positions: [], priced: false, bid: ZERO, ask: ZERO, directAt: undefined, inverseAt: undefined, sum: ZERO, weight: ZERO };
   groups.set(symbol, group);
   return group;
-}
-
-const PAIRS = new Map<string, [direct: string | null, inverse: string | null]>();
-/** The pairs linking a quote currency to the account currency (none for USD), made once per currency. */
-function linkingPairsOf(currency: string): [direct: string | null, inverse: string | null] {
-  let pairs = PAIRS.get(currency);
-  if (!pairs) {
-    pairs = currency === ACCOUNT_CURRENCY ? [null, null] : [`${currency}${ACCOUNT_CURRENCY}`, `${ACCOUNT_CURRENCY}${currency}`];
-    PAIRS.set(currency, pairs);
-  }
-  return pairs;
 }

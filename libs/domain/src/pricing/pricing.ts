@@ -61,8 +61,8 @@ export function toAccountCurrency(amount: Fixed, currency: string, market: Marke
 }
 
 const LINKING_PAIRS = new Map<string, [direct: string, inverse: string]>();
-/** NZD → [NZDUSD, USDNZD], built once per currency (no string building per conversion). */
-function linkingPairs(currency: string): [direct: string, inverse: string] {
+/** NZD → [NZDUSD, USDNZD]: the pairs that may convert it, built once per currency (no string building per conversion). */
+export function linkingPairs(currency: string): [direct: string, inverse: string] {
   let pairs = LINKING_PAIRS.get(currency);
   if (!pairs) LINKING_PAIRS.set(currency, (pairs = [`${currency}${ACCOUNT_CURRENCY}`, `${ACCOUNT_CURRENCY}${currency}`]));
   return pairs;
