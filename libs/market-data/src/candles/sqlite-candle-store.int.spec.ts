@@ -1,30 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { storeInTempDir } from '../../../platform/src/testing/store-in-temp-dir.js';
 import { aggregateTicks } from './candle.js';
 import { describeCandleStoreContract, tick } from './candle-store.contract.js';
 import { SqliteCandleStore } from './sqlite-candle-store.js';
 
-function sqliteCandlesInTempDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'candles-'));
-  const file = join(dir, 'nested', 'candles.sqlite');
-  let store = new SqliteCandleStore(file);
-  return {
-    file,
-    get store() {
-      return store;
-    },
-    async reopen() {
-      await store.close();
-      store = new SqliteCandleStore(file);
-      return store;
-    },
-    async cleanup() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const sqliteCandlesInTempDir = () => storeInTempDir('candles', (file) => new SqliteCandleStore(file));
 
 describeCandleStoreContract('SqliteCandleStore', async () => sqliteCandlesInTempDir());
 

@@ -1,30 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { storeInTempDir } from '../../../platform/src/testing/store-in-temp-dir.js';
 import { describeReadModelStoreContract, seed } from '../read-model-store.contract.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
 
-/** A store in a fresh temporary directory, the file one level down so its parent must be created. */
-function sqliteStoreInTempDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'read-models-'));
-  const file = join(dir, 'nested', 'read-models.sqlite');
-  let store = new SqliteReadModelStore(file);
-  return {
-    file,
-    get store() {
-      return store;
-    },
-    async reopen() {
-      await store.close();
-      store = new SqliteReadModelStore(file);
-      return store;
-    },
-    async cleanup() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const sqliteStoreInTempDir = () => storeInTempDir('read-models', (file) => new SqliteReadModelStore(file));
 
 describeReadModelStoreContract('SqliteReadModelStore', async () => sqliteStoreInTempDir());
 
