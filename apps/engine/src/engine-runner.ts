@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../../../libs/platform/src/time-ordered-id.js';
 import {
   decide,
   EVENT_SCHEMA_VERSION,
@@ -326,7 +326,8 @@ export class EngineRunner {
 
   private toNewEvent(event: DomainEvent, command: EngineCommand, correlationId: string, now: number, outcome?: Outcome): NewEvent {
     return {
-      id: randomUUID(),
+      // Time-ordered: the log's event-id index then grows at its right edge (see timeOrderedUuid).
+      id: timeOrderedUuid(),
       type: event.type,
       data: event.data as unknown as Record<string, unknown>,
       metadata: {

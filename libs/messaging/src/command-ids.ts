@@ -1,14 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { timeOrderedUuid } from '../../platform/src/time-ordered-id.js';
 
 /**
  * Command ids come in two kinds, told apart by the UUID version nibble:
- * - random (version 4): a command nobody can send again, never seen before;
+ * - random (version 7: time-ordered, so the log's command-id index grows at its right edge): a
+ *   command nobody can send again, never seen before;
  * - derived from a name (version 8, "custom"): the same request (an Idempotency-Key, a MetaApi
  *   clientId) always yields the same id, so the engine may see it again at any time, long after
  *   its in-memory dedup window forgot it, and asks its log before deciding it anew.
  */
 export function randomCommandId(): string {
-  return randomUUID();
+  return timeOrderedUuid();
 }
 
 /** A UUID (version 8 layout: SHA-256 of the name) derived from a stable name. */

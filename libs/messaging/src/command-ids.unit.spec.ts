@@ -8,6 +8,10 @@ describe('command ids', () => {
     expect(derivedCommandId('user:1\nkey-42#2')).not.toBe(id);
   });
 
+  it('makes random ids time-ordered (version 7), so the log indexes them at its right edge', () => {
+    expect(randomCommandId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('tells a derived id from a random one and from any other text', () => {
     expect(isDerivedCommandId(derivedCommandId('a'))).toBe(true);
     for (let i = 0; i < 100; i++) expect(isDerivedCommandId(randomCommandId())).toBe(false);
