@@ -265,7 +265,8 @@ export class SqliteEventStore implements EventStore {
           JSON.stringify(event.data),
           JSON.stringify(event.metadata),
           recordedAt,
-          typeof event.metadata.commandId === 'string' ? event.metadata.commandId : null,
+          // Only the event that carries its command's outcome is indexed: findOutcome asks for no other.
+          typeof event.metadata.commandId === 'string' && event.metadata.outcome !== undefined ? event.metadata.commandId : null,
         );
         position = Number(lastInsertRowid);
       } catch (error) {
