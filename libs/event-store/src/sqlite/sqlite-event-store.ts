@@ -173,8 +173,14 @@ export class SqliteEventStore implements EventStore {
   async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
     // IMMEDIATE takes the write lock up front, so two connections never deadlock upgrading a read lock.
     const results = this.appendTransaction.immediate(requests, new Date().toISOString());
-    for (const subscription of this.subscriptions) subscription.wake();
+    // Woken one microtask later, so the appender's continuation (its reply) runs before subscribers read.
+    if (this.subscriptions.size > 0) queueMicrotask(() => this.wakeSubscribers());
     return results;
+  }
+
+  /** The log grew (by this connection, or another one on the same file): this connection's subscriptions read on now. */
+  wakeSubscribers(): void {
+    for (const subscription of this.subscriptions) subscription.wake();
   }
 
   append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
