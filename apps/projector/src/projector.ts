@@ -19,6 +19,7 @@ export type FollowLog = (options: FollowOptions) => Subscription;
 export class Projector {
   private subscription?: Subscription;
   private failure?: Error;
+  private readonly failureListeners: ((error: Error) => void)[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -33,6 +34,11 @@ export class Projector {
 
   get error(): Error | undefined {
     return this.failure;
+  }
+
+  /** Calls `listener` when projection stops on an error (at most once). */
+  onFailure(listener: (error: Error) => void): void {
+    this.failureListeners.push(listener);
   }
 
   /** Applies a batch of recorded events (also used by the rebuild tool). */
@@ -67,6 +73,7 @@ export class Projector {
       onError: (error) => {
         this.failure = error;
         this.logger.error({ err: error }, 'projection stopped: restart the projector; it resumes from its checkpoint');
+        for (const listener of this.failureListeners) listener(error);
       },
     });
     await ready;

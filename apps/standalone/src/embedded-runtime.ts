@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PriceBoard } from '../../../libs/domain/src/index.js';
-import { openEventStore } from '../../../libs/event-store/src/index.js';
+import { EVENTS_FILE, openEventStore, SqliteEventStore, type EventStore } from '../../../libs/event-store/src/index.js';
 import { CandleProjection, feedingCandles, SqliteCandleStore } from '../../../libs/market-data/src/index.js';
 import { InProcessEngineBus } from '../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
@@ -24,6 +24,8 @@ import { FileSnapshotStore, snapshotFileFor } from '../../engine/src/snapshots/s
 import type { PriceFeed } from '../../price-feed/src/price-feed.port.js';
 import { createPriceFeed, manualFeedStatus } from '../../price-feed/src/price-feeds.js';
 import { Projector } from '../../projector/src/projector.js';
+import { StorageThread } from './storage/storage-thread.js';
+import { ThreadedSqliteEventStore } from './storage/threaded-sqlite-event-store.js';
 
 export const READ_MODELS_FILE = 'read-models.sqlite';
 /** The candle read model (bars from ticks), in its own file: ticks are not in the event log. */
@@ -39,6 +41,53 @@ function feedFor(config: AppConfig): PriceFeed | null {
   return createPriceFeed(config);
 }
 
+/** Who writes the read models: the storage thread (SQLite log) or a projector on this thread (EventStoreDB). */
+interface Projection {
+  readonly error: Error | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * The log, the read models, and what writes them. With the SQLite log, appends and projection run
+ * on a storage thread of their own (their CPU time and the fsync off the thread that serves
+ * requests), and this thread reads both files through connections of its own; with EventStoreDB
+ * the projector follows the server's subscription on this thread.
+ */
+async function openLogAndReadModels(
+  config: AppConfig,
+  watermark: ProjectionWatermark,
+  liveEvents: InProcessLiveEvents,
+): Promise<{ events: EventStore; readModels: SqliteReadModelStore; projection: Projection }> {
+  const readModelsFile = join(config.dataDir, READ_MODELS_FILE);
+  if (config.eventStoreUrl) {
+    const events = openEventStore(config);
+    const readModels = new SqliteReadModelStore(readModelsFile);
+    const projector = new Projector(events, readModels, (p) => watermark.advance(p), createLogger('projector'), liveEvents.publish);
+    await projector.start();
+    return { events, readModels, projection: projector };
+  }
+  const eventsFile = join(config.dataDir, EVENTS_FILE);
+  const storage = await StorageThread.start({
+    eventsFile,
+    readModelsFile,
+    logger: createLogger('storage'),
+    onProjected: (position, events) => {
+      if (events) void liveEvents.publish(events);
+      watermark.advance(position);
+    },
+  });
+  // Opened once the storage thread has created both files' schemas.
+  const events = new ThreadedSqliteEventStore(new SqliteEventStore(eventsFile), storage);
+  const readModels = new SqliteReadModelStore(readModelsFile);
+  const projection: Projection = {
+    get error() {
+      return storage.failure;
+    },
+    stop: () => storage.stop(),
+  };
+  return { events, readModels, projection };
+}
+
 export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime> {
   const log = createLogger('embedded');
   // First, so a bad feed setting stops the start before anything is opened.
@@ -47,9 +96,9 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
   if (other !== undefined) log.warn({ pid: other, dataDir: config.dataDir }, 'another process says it runs a service on this DATA_DIR');
   // Lets `npm run rebuild` / `npm run verify` refuse to work under a running service.
   const removePidFile = writePidFile(config.dataDir);
-  const events = openEventStore(config);
-  const readModels = new SqliteReadModelStore(join(config.dataDir, READ_MODELS_FILE));
   const watermark = new ProjectionWatermark();
+  const liveEvents = new InProcessLiveEvents();
+  const { events, readModels, projection } = await openLogAndReadModels(config, watermark, liveEvents);
   const prices = new PriceBoard();
   // Bounded: past ENGINE_MAX_QUEUE waiting inputs, commands are refused (429) and ticks coalesced per symbol.
   const bus = new InProcessEngineBus(1_000, config.engineMaxQueue);
@@ -60,10 +109,6 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
   const metrics = new TradestreamMetrics();
   const instrumentation = new EngineInstrumentation(metrics);
   const engineClient = instrumentation.client(bus);
-  const liveEvents = new InProcessLiveEvents();
-
-  const projector = new Projector(events, readModels, (p) => watermark.advance(p), createLogger('projector'), liveEvents.publish);
-  await projector.start();
 
   const engine = new EngineRunner(instrumentation.eventStore(events), prices, {
     priceStaleMs: config.priceStaleMs,
@@ -113,7 +158,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
         return overall({
           log: { status: 'up', kind: config.eventStoreUrl ? 'eventstoredb' : 'sqlite', head },
           engine: { status: 'up', position: engine.position, queued: bus.depth, maxQueue: bus.maxQueue, refused: bus.refused, coalesced: bus.coalesced },
-          readModels: { status: projector.error ? 'down' : 'up', checkpoint, lag: head - checkpoint, error: projector.error?.message },
+          readModels: { status: projection.error ? 'down' : 'up', checkpoint, lag: head - checkpoint, error: projection.error?.message },
           prices: priceHealth({ prices, priceFeed: config.priceFeed, feed: feed?.status() ?? manualFeedStatus(), staleMs: config.priceStaleMs, now: Date.now() }),
         });
       },
@@ -126,7 +171,7 @@ export async function startEmbedded(config: AppConfig): Promise<EmbeddedRuntime>
       await candles.close();
       // A clean shutdown leaves a snapshot at the head of the log: the next start folds nothing.
       await engine.snapshot();
-      await projector.stop();
+      await projection.stop();
       await events.close();
       await readModels.close();
       await idempotency.close();
