@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { loadBenchConfig, type BenchConfig, type BenchName } from './config.js';
 import type { LoadResult } from './load.js';
 import { DIST, killAllNow, liveChildren, log, REPO_ROOT, runBenchChild } from './processes.js';
-import { ceilingRun, orderRun, redisReachable } from './service-bench.js';
+import { ceilingRun, orderRun, redisReachable, type OrderRun } from './service-bench.js';
 import { median, meets, ratio, round, roundRate } from './stats.js';
 
 interface TicksResult {
@@ -98,12 +98,17 @@ class Bench {
   }
 }
 
-function loadSummary(runs: LoadResult[]) {
+function loadSummary(runs: (LoadResult | OrderRun)[]) {
+  const loads = runs.map((r) => ('load' in r ? r.load : r));
+  const cpus = runs.map((r) => ('cpu' in r ? r.cpu : null));
   return {
-    rps: median(runs.map((r) => r.rps)),
-    p50: median(runs.map((r) => r.p50Ms ?? NaN)),
-    p99: median(runs.map((r) => r.p99Ms ?? NaN)),
-    non2xxShare: median(runs.map((r) => r.non2xxShare)),
+    rps: median(loads.map((r) => r.rps)),
+    p50: median(loads.map((r) => r.p50Ms ?? NaN)),
+    p99: median(loads.map((r) => r.p99Ms ?? NaN)),
+    non2xxShare: median(loads.map((r) => r.non2xxShare)),
+    /** CPU µs the service's processes spent per answered order. */
+    cpuUsPerOrder: median(runs.map((r, i) => (cpus[i] && loads[i]!.ok > 0 ? (cpus[i]!.serviceCpuS * 1e6) / loads[i]!.ok : NaN))),
+    machineBusyShare: median(cpus.map((cpu) => cpu?.machineBusyShare ?? NaN)),
   };
 }
 
@@ -157,8 +162,8 @@ async function main(): Promise<void> {
 
   // ---- HTTP: ceiling, embedded, distributed, round by round (noise hits all three alike) ----
   const ceiling: LoadResult[] = [];
-  const embedded: LoadResult[] = [];
-  const distributed: LoadResult[] = [];
+  const embedded: OrderRun[] = [];
+  const distributed: OrderRun[] = [];
   let redisProblem: string | null = null;
   if (bench.wants('distributed')) {
     redisProblem = await redisReachable(redisUrl);
@@ -175,11 +180,11 @@ async function main(): Promise<void> {
     }
     if (bench.wants('embedded')) {
       const r = await bench.attempt('embedded', () => orderRun('embedded', config, redisUrl, profileDir));
-      if (r) embedded.push(r.load);
+      if (r) embedded.push(r);
     }
     if (bench.wants('distributed') && !redisProblem) {
       const r = await bench.attempt('distributed', () => orderRun('distributed', config, redisUrl, profileDir));
-      if (r) distributed.push(r.load);
+      if (r) distributed.push(r);
     }
   }
   bench.details.http = { ceiling, embedded, distributed };
@@ -313,11 +318,15 @@ async function main(): Promise<void> {
     orders_p99_ms: round(e.p99, 2),
     orders_ratio: round(ratio(e.rps, c.rps), 3),
     orders_non2xx_share: round(e.non2xxShare, 4),
+    orders_cpu_us_per_order: round(e.cpuUsPerOrder),
+    orders_machine_busy_share: round(e.machineBusyShare, 2),
     distributed_orders_rps: roundRate(d.rps),
     distributed_p50_ms: round(d.p50, 2),
     distributed_p99_ms: round(d.p99, 2),
     distributed_ratio: round(ratio(d.rps, c.rps), 3),
     distributed_non2xx_share: round(d.non2xxShare, 4),
+    distributed_cpu_us_per_order: round(d.cpuUsPerOrder),
+    distributed_machine_busy_share: round(d.machineBusyShare, 2),
     ticks_per_s: roundRate(ticks?.ticksPerS),
     naive_ticks_per_s: roundRate(ticks?.naiveTicksPerS),
     trigger_speedup: round(ratio(ticks?.ticksPerS, ticks?.naiveTicksPerS), 3),

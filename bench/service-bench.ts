@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { BenchConfig } from './config.js';
+import { startCpuWindow, type CpuWindowResult } from './cpu-usage.js';
 import { describeLoad, runLoad, type LoadResult } from './load.js';
 import { PriceWalk, SYMBOLS, tickBody } from './market.js';
 import { DIST, freePort, log, NodeChild, sleep, waitForHttp } from './processes.js';
@@ -25,6 +26,8 @@ export interface Deployment {
   baseUrl: string;
   adminToken: string;
   jwtSecret: string;
+  /** The service's processes (for their CPU time). */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -71,7 +74,8 @@ export async function startEmbedded(profileDir: string | null): Promise<Deployme
     });
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHttp(`${baseUrl}/api/v1/symbols`, child, READY_TIMEOUT_MS);
-    return { kind: 'embedded', baseUrl, adminToken, jwtSecret, stop };
+    const pid = child.process.pid;
+    return { kind: 'embedded', baseUrl, adminToken, jwtSecret, pids: () => (pid === undefined ? [] : [pid]), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -165,7 +169,8 @@ export async function startDistributed(redisUrl: string, profileDir: string | nu
       if (Date.now() > deadline) throw new Error(`the distributed deployment was not healthy within ${READY_TIMEOUT_MS / 1000} s: ${JSON.stringify(health?.body)}`);
       await sleep(100);
     }
-    return { kind: 'distributed', baseUrl, adminToken, jwtSecret, stop };
+    const pids = () => children.flatMap((c) => (c.process.pid === undefined ? [] : [c.process.pid]));
+    return { kind: 'distributed', baseUrl, adminToken, jwtSecret, pids, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -268,6 +273,8 @@ export function orderLoad(d: Deployment, tokens: string[], connections: number, 
 export interface OrderRun {
   load: LoadResult;
   setupMs: number;
+  /** CPU of the service's processes and busy share of the machine over the measured run (null off Linux). */
+  cpu: CpuWindowResult | null;
 }
 
 /** A fresh deployment: users, prices, a warm-up, then the measured run; always stopped afterwards. */
@@ -282,9 +289,12 @@ export async function orderRun(kind: 'embedded' | 'distributed', config: BenchCo
     const setupMs = Date.now() - started;
     log(`${kind}: ${tokens.length} users ready in ${(setupMs / 1000).toFixed(1)} s; warm-up ${config.warmupS} s`);
     if (config.warmupS > 0) await orderLoad(d, tokens, config.connections, config.warmupS);
+    const window = startCpuWindow(d.pids());
     const load = await orderLoad(d, tokens, config.connections, config.durationS);
-    log(`${kind}: ${describeLoad(load)}`);
-    return { load, setupMs };
+    const cpu = window.stop();
+    const cpuNote = cpu && load.ok > 0 ? `; service CPU ${Math.round((cpu.serviceCpuS * 1e6) / load.ok)} µs/order, machine ${Math.round(cpu.machineBusyShare * 100)} % busy` : '';
+    log(`${kind}: ${describeLoad(load)}${cpuNote}`);
+    return { load, setupMs, cpu };
   } finally {
     await d.stop();
   }
