@@ -6,8 +6,7 @@ import { SqliteEventStore } from '../../../libs/event-store/src/index.js';
 import { derivedCommandId, InProcessEngineBus, type EngineReply } from '../../../libs/messaging/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { EngineRunner, type EngineRunnerOptions } from './engine-runner.js';
-
-const NOW = Date.parse('2026-03-03T10:30:00.000Z');
+import { NOW, order, register as registerUser, tick as tickAt } from './testing/engine-commands.js';
 
 function harness(dir: string, extra: Partial<EngineRunnerOptions> = {}) {
   const store = new SqliteEventStore(join(dir, 'events.sqlite'));
@@ -39,38 +38,10 @@ function harness(dir: string, extra: Partial<EngineRunnerOptions> = {}) {
   };
 }
 
-const register = (n: number): EngineCommand => ({
-  type: 'RegisterUser',
-  commandId: `register-${n}`,
-  email: `trader${n}@example.com`,
-  passwordHash: 'argon2-hash',
-  initialBalance: '10000',
-});
-
-const buy = (commandId: string, accountId: number, extra: Partial<PlaceOrder> = {}): PlaceOrder => ({
-  type: 'PlaceOrder',
-  commandId,
-  userId: 1,
-  accountId,
-  symbol: 'BTCUSD',
-  side: 'BUY',
-  volume: '0.5',
-  leverage: 10,
-  takeProfit: null,
-  stopLoss: null,
-  slippage: null,
-  clientId: null,
-  comment: null,
-  magic: null,
-  deadline: NOW + 3_000,
-  ...extra,
-});
-
-const tick = (bid: string, ask: string): EngineCommand => ({
-  type: 'ApplyTick',
-  commandId: `tick-${bid}`,
-  tick: { symbol: 'BTCUSD', bid: parseFixed(bid), ask: parseFixed(ask), time: NOW },
-});
+// The shared builders, with the fixed command ids these tests send again on purpose.
+const register = (n: number): EngineCommand => ({ ...registerUser(`trader${n}@example.com`), commandId: `register-${n}` });
+const buy = (commandId: string, accountId: number, extra: Partial<PlaceOrder> = {}): PlaceOrder => order(accountId, { commandId, ...extra });
+const tick = (bid: string, ask: string): EngineCommand => tickAt('BTCUSD', bid, ask);
 
 describe('an engine over a real SQLite log', () => {
   let dir: string;
