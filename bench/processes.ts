@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -162,25 +161,10 @@ export class NodeChild {
   }
 }
 
+export { freePort } from '../libs/platform/src/testing/free-port.js';
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A TCP port nobody listens on right now, on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not read the port of a throwaway listener'));
-        return;
-      }
-      server.close(() => resolvePort(address.port));
-    });
-  });
-}
 
 /** Polls `url` until it answers 200 (or `child` dies, or the time runs out). */
 export async function waitForHttp(url: string, child: NodeChild, timeoutMs: number): Promise<void> {

@@ -10,10 +10,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../libs/platform/src/testing/free-port.js';
+
+export { freePort };
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const ENTRY = join(REPO_ROOT, 'dist', 'apps', 'standalone', 'src', 'main.js');
@@ -32,23 +34,6 @@ export function assertBuilt(): void {
   }
 }
 
-/** A TCP port nobody listens on right now: the OS picks one for a throwaway listener. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not read the port of a throwaway listener'));
-        return;
-      }
-      server.close(() => resolvePort(address.port));
-    });
-  });
-}
 
 export interface HttpOptions {
   /** An object is sent as JSON; a string is sent as it is (with `content-type: application/json`). */
