@@ -10,174 +10,38 @@ import {
   type PlaceOrder,
   type PositionClosed,
   type PositionOpened,
-  type Quote,
-  type QuoteUsed,
   type RegisterUser,
-  type ResultCode,
-  type TradeRejected,
 } from '../index.js';
-import { context, given, marketOf } from '../testing/decider-spec.js';
+import { given } from '../testing/decider-spec.js';
+import {
+  ANN,
+  ANN_ACCOUNT,
+  AT,
+  ann,
+  BOB,
+  BOB_ACCOUNT,
+  bob,
+  changeBalance as balanceChange,
+  closed,
+  closePosition,
+  EARLIER,
+  marketOrder as order,
+  NOW,
+  opened,
+  pricesAt,
+  rejected,
+  shortest,
+  tick,
+  used,
+} from '../testing/trading-fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
-// Fixtures: literal events and commands, written out by hand (nothing here calls the decider).
+// Fixtures: the shared literal events and commands (testing/trading-fixtures.ts), and what only these specs use.
 // ---------------------------------------------------------------------------------------------
 
-const NOW = Date.parse('2026-03-03T10:30:00.000Z');
-const AT = '2026-03-03T10:30:00.000Z'; // iso(NOW)
-const QUOTE_MS = NOW - 500;
-const QUOTE_AT = '2026-03-03T10:29:59.500Z'; // iso(NOW − 500 ms)
-const EARLIER = '2026-03-03T09:00:00.000Z';
-const OPEN_AT = '2026-03-03T10:00:00.000Z';
-
-const ANN = 1;
-const ANN_ACCOUNT = 100_001;
-const BOB = 2;
-const BOB_ACCOUNT = 100_002;
-
-/** A user signed up with one USD demo account and a balance (the events RegisterUser records). */
-function signedUp(userId: number, accountId: number, email: string, balance = '10000'): DomainEvent[] {
-  return [
-    { type: 'UserRegistered', data: { userId, email, passwordHash: 'argon2-hash', registeredAt: EARLIER } },
-    {
-      type: 'AccountOpened',
-      data: { accountId, userId, name: 'Main', group: 'demo', currency: 'USD', leverage: 100, openedAt: EARLIER },
-    },
-    {
-      type: 'BalanceChanged',
-      data: { accountId, kind: 'DEPOSIT', amount: balance, balance, comment: 'Initial deposit', changedAt: EARLIER },
-    },
-  ];
-}
-const ann = (balance = '10000') => signedUp(ANN, ANN_ACCOUNT, 'ann@example.com', balance);
-const bob = (balance = '10000') => signedUp(BOB, BOB_ACCOUNT, 'bob@example.com', balance);
-
-function opened(data: Partial<PositionOpened['data']> & Pick<PositionOpened['data'], 'orderId'>): PositionOpened {
-  return {
-    type: 'PositionOpened',
-    data: {
-      accountId: ANN_ACCOUNT,
-      symbol: 'BTCUSD',
-      side: 'BUY',
-      volume: '1',
-      openPrice: '42000.5',
-      leverage: 10,
-      margin: '4200.05',
-      takeProfit: null,
-      stopLoss: null,
-      openTime: OPEN_AT,
-      quote: { bid: '42000', ask: '42000.5', time: OPEN_AT },
-      clientId: null,
-      comment: null,
-      // A market fill in the demo group: no commission, so the balance stays what the account held (10000 by default).
-      orderType: 'MARKET',
-      commission: '0',
-      balance: '10000',
-      magic: null,
-      ...data,
-    },
-  };
-}
-
-function rejected(
-  code: ResultCode,
-  reason: string,
-  options: { command?: string; commandId?: string; accountId?: number; quote?: QuoteUsed | null } = {},
-): TradeRejected {
-  return {
-    type: 'TradeRejected',
-    data: {
-      accountId: options.accountId ?? ANN_ACCOUNT,
-      commandId: options.commandId ?? 'cmd-1',
-      command: options.command ?? 'PlaceOrder',
-      code,
-      reason,
-      rejectedAt: AT,
-      quote: options.quote ?? null,
-    },
-  };
-}
-
-const used = (bid: string, ask: string, time = QUOTE_AT): QuoteUsed => ({ bid, ask, time });
-/** '42000.50' → '42000.5', '43000' → '43000': how events store decimals (trailing zeros dropped). */
-const shortest = (text: string) => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
-
-/** Prices as the engine knows them, all fresh (500 ms old) unless a time is given. */
-const pricesAt = (prices: Record<string, [string, string]>, time = QUOTE_MS) => context(marketOf(prices, time), NOW);
 const BTC = { BTCUSD: ['42000.00', '42000.50'] as [string, string] };
-
-function order(overrides: Partial<PlaceOrder> = {}): PlaceOrder {
-  return {
-    type: 'PlaceOrder',
-    commandId: 'cmd-1',
-    userId: ANN,
-    accountId: ANN_ACCOUNT,
-    symbol: 'BTCUSD',
-    side: 'BUY',
-    volume: '1',
-    leverage: 10,
-    takeProfit: null,
-    stopLoss: null,
-    slippage: null,
-    clientId: null,
-    comment: null,
-    magic: null,
-    deadline: NOW + 3_000,
-    ...overrides,
-  };
-}
-
-function close(overrides: Partial<ClosePosition> = {}): ClosePosition {
-  return {
-    type: 'ClosePosition',
-    commandId: 'cmd-1',
-    userId: ANN,
-    accountId: null,
-    orderId: 1_000_001,
-    volume: null,
-    clientId: null,
-    comment: null,
-    deadline: NOW + 3_000,
-    ...overrides,
-  };
-}
-
-function balanceChange(amount: string, overrides: Partial<ChangeBalance> = {}): ChangeBalance {
-  return { type: 'ChangeBalance', commandId: 'cmd-1', accountId: ANN_ACCOUNT, amount, comment: 'operator', ...overrides };
-}
-
-/** A tick and the context that already includes it (plus any other prices). */
-function tick(symbol: string, bid: string, ask: string, others: Record<string, [string, string]> = {}) {
-  const quote: Quote = { symbol, bid: parseFixed(bid), ask: parseFixed(ask), time: NOW };
-  const command: ApplyTick = { type: 'ApplyTick', commandId: 'tick-1', tick: quote };
-  const market = marketOf({ ...others, [symbol]: [bid, ask] }, NOW);
-  return { command, ctx: context(market, NOW) };
-}
-
-function closed(data: Partial<PositionClosed['data']> & Pick<PositionClosed['data'], 'profit' | 'balance' | 'closePrice'>): PositionClosed {
-  return {
-    type: 'PositionClosed',
-    data: {
-      accountId: ANN_ACCOUNT,
-      orderId: 1_000_001,
-      symbol: 'BTCUSD',
-      side: 'BUY',
-      volume: '1',
-      remainingVolume: '0',
-      openPrice: '42000.5',
-      leverage: 10,
-      takeProfit: null,
-      stopLoss: null,
-      openTime: OPEN_AT,
-      closeTime: AT,
-      marginReleased: '4200.05',
-      reason: 'MANUAL',
-      quote: used('42500', '42500.5'),
-      clientId: null,
-      comment: null,
-      ...data,
-    },
-  };
-}
+/** A close of ANN's position 1000001 (override what differs). */
+const close = (overrides: Partial<ClosePosition> = {}): ClosePosition => closePosition(overrides.orderId ?? 1_000_001, overrides.volume ?? null, overrides);
 
 // ---------------------------------------------------------------------------------------------
 // RegisterUser and OpenAccount
