@@ -1,4 +1,5 @@
-import { HttpStatus, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { HttpStatus, type ValidationError } from '@nestjs/common';
+import { DialectValidationPipe } from '../../common/dialect-validation.pipe.js';
 import { HummingbotError, type ValidationDetail } from './hummingbot-errors.js';
 
 /** Maps a class-validator constraint to pydantic v2's error type and message. */
@@ -40,43 +41,21 @@ const rank = (constraint: string) => {
   return at < 0 ? PRIORITY.length : at;
 };
 
-class ValidationFailed extends Error {
-  constructor(readonly errors: ValidationError[]) {
-    super('validation failed');
-  }
-}
-
 /** Validates a Hummingbot body like FastAPI does: 422 `{ detail: [{ type, loc, msg, input }] }`. */
-export class HummingbotValidationPipe extends ValidationPipe {
-  constructor() {
-    super({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      validationError: { target: false, value: false },
-      exceptionFactory: (errors) => new ValidationFailed(errors),
-    });
+export class HummingbotValidationPipe extends DialectValidationPipe {
+  protected notAnObject(value: unknown): Error {
+    return new HummingbotError(HttpStatus.UNPROCESSABLE_ENTITY, [
+      { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: value ?? null },
+    ]);
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw new HummingbotError(HttpStatus.UNPROCESSABLE_ENTITY, [
-        { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: value ?? null },
-      ]);
-    }
-    try {
-      return await super.transform(value, metadata);
-    } catch (error) {
-      if (!(error instanceof ValidationFailed)) throw error;
-      const body = (value ?? {}) as Record<string, unknown>;
-      const details = error.errors.map((e) => {
-        const constraints = Object.entries(e.constraints ?? {});
-        // One item per field, the most basic failure first (missing before type before range).
-        const [constraint, message] = [...constraints].sort(([a], [b]) => rank(a) - rank(b))[0] ?? ['value_error', 'invalid value'];
-        return detail(e, constraint, message, body);
-      });
-      throw new HummingbotError(HttpStatus.UNPROCESSABLE_ENTITY, details);
-    }
+  protected refused(errors: ValidationError[], body: Record<string, unknown>): Error {
+    const details = errors.map((e) => {
+      const constraints = Object.entries(e.constraints ?? {});
+      // One item per field, the most basic failure first (missing before type before range).
+      const [constraint, message] = [...constraints].sort(([a], [b]) => rank(a) - rank(b))[0] ?? ['value_error', 'invalid value'];
+      return detail(e, constraint, message, body);
+    });
+    return new HummingbotError(HttpStatus.UNPROCESSABLE_ENTITY, details);
   }
 }

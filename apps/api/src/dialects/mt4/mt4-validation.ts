@@ -1,4 +1,5 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import type { ValidationError } from '@nestjs/common';
+import { DialectValidationPipe } from '../../common/dialect-validation.pipe.js';
 import { invalidData } from './mt4-errors.js';
 
 /** One message per failing field: "x is required" alone when it is missing, else each distinct complaint. */
@@ -10,35 +11,14 @@ function messages(errors: ValidationError[]): string[] {
   });
 }
 
-class ValidationFailed extends Error {
-  constructor(readonly errors: ValidationError[]) {
-    super('validation failed');
-  }
-}
-
 /** Validates an MT4 body: a JSON object with the seed's JSON types (no coercion); unknown fields are refused. */
-export class Mt4ValidationPipe extends ValidationPipe {
-  constructor() {
-    super({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      validationError: { target: false, value: false },
-      exceptionFactory: (errors) => new ValidationFailed(errors),
-    });
+export class Mt4ValidationPipe extends DialectValidationPipe {
+  protected notAnObject(): Error {
+    return invalidData('The body must be a JSON object');
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw invalidData('The body must be a JSON object');
-    }
-    try {
-      return await super.transform(value, metadata);
-    } catch (error) {
-      if (error instanceof ValidationFailed) throw invalidData(messages(error.errors).join('; ') || 'Invalid request body');
-      throw error;
-    }
+  protected refused(errors: ValidationError[]): Error {
+    return invalidData(messages(errors).join('; ') || 'Invalid request body');
   }
 }
 
