@@ -16,7 +16,8 @@ import {
   type Side,
 } from '../libs/domain/src/index.js';
 import { pointOf, PriceWalk, SYMBOLS } from './market.js';
-import { intBetween, prng } from './stats.js';
+import { seededRandom } from '../libs/platform/src/seeded-random.js';
+import { intBetween } from './stats.js';
 
 export const ACCOUNT_BASE = 100_000;
 export const ORDER_BASE = 1_000_000;
@@ -71,7 +72,7 @@ export class Population {
   constructor(options: Partial<PopulationOptions> & { accounts: number; seed: number }, state: EngineState = initialState()) {
     this.options = { ...DEFAULT_POPULATION, ...options };
     this.state = state;
-    this.random = prng(this.options.seed);
+    this.random = seededRandom(this.options.seed);
     this.walk = new PriceWalk(this.options.seed + 1);
   }
 

@@ -24,7 +24,8 @@ import { DEFAULT_DEDUP_WINDOW } from '../apps/engine/src/command-memory.js';
 import { EngineRunner, REPLAY_PAGE, type EngineRunnerOptions } from '../apps/engine/src/engine-runner.js';
 import { PriceWalk, SYMBOLS } from './market.js';
 import { childDone, childFailed, childInput, DIST } from './processes.js';
-import { intBetween, prng } from './stats.js';
+import { seededRandom } from '../libs/platform/src/seeded-random.js';
+import { intBetween } from './stats.js';
 
 interface Input {
   mode: 'generate' | 'replay' | 'restart';
@@ -83,7 +84,7 @@ async function generate(input: Input): Promise<unknown> {
   // events with one appendMany (group commit), with the runner's own ids and metadata.
   const market = new PriceBoard();
   const walk = new PriceWalk(11);
-  const random = prng(12_345);
+  const random = seededRandom(12_345);
   let time = Date.UTC(2024, 0, 2, 8, 0, 0);
   for (const q of walk.all(time)) market.update(q);
   const runner = runnerFor(store, market, { clock: () => time, ...(support ? { snapshots: support.store } : {}) });

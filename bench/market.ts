@@ -1,7 +1,7 @@
 /** Prices for the benchmarks: every instrument of the catalog, moving as seeded random walks in whole points. */
 import { fixedToString, INSTRUMENTS, SCALE_DIGITS, type Fixed, type Instrument, type Quote } from '../libs/domain/src/index.js';
 import { SIMULATED_START } from '../apps/price-feed/src/simulated-price-feed.js';
-import { prng } from './stats.js';
+import { seededRandom } from '../libs/platform/src/seeded-random.js';
 
 /** Where each instrument starts and its spread in points (10^-digits): the simulated feed's. */
 export const START = SIMULATED_START;
@@ -24,7 +24,7 @@ export class PriceWalk {
   private readonly random: () => number;
 
   constructor(seed = 42) {
-    this.random = prng(seed);
+    this.random = seededRandom(seed);
     for (const instrument of INSTRUMENTS) {
       const start = START[instrument.symbol];
       if (!start) throw new Error(`no start price for ${instrument.symbol}: add it to the simulated feed's SIMULATED_START`);

@@ -63,20 +63,6 @@ export function meets(value: number | null | undefined, goal: { min?: number; ma
   return true;
 }
 
-/**
- * A small seeded PRNG (mulberry32): every benchmark builds the same state and tick stream from
- * the same seed, so the indexed engine and the naive scan see identical inputs.
- */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Integer in [min, max] from a uniform [0, 1) source. */
 export function intBetween(random: () => number, min: number, max: number): number {

@@ -1,4 +1,5 @@
 import { INSTRUMENTS, SCALE_DIGITS, type Instrument, type Quote } from '../../../libs/domain/src/index.js';
+import { seededRandom } from '../../../libs/platform/src/seeded-random.js';
 import type { FeedStatus, PriceFeed, PublishTick } from './price-feed.port.js';
 
 /** Where each instrument starts and how wide its spread is, in points (10^-digits); the benchmarks start there too. */
@@ -17,17 +18,6 @@ export const SIMULATED_START: Record<string, { price: number; spreadPoints: numb
 /** Per-tick volatility (a fraction of the price) by kind of instrument. */
 const VOLATILITY = { crypto: 0.0004, forex: 0.00005, metal: 0.0001 } as const;
 
-/** A small, seedable PRNG so a simulated session can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Walk {
   instrument: Instrument;
@@ -52,7 +42,7 @@ export class SimulatedPriceFeed implements PriceFeed {
   constructor(
     private readonly options: { intervalMs?: number; seed?: number; clock?: () => number } = {},
   ) {
-    this.random = mulberry32(options.seed ?? Date.now());
+    this.random = seededRandom(options.seed ?? Date.now());
     this.walks = INSTRUMENTS.map((instrument) => {
       const start = SIMULATED_START[instrument.symbol] ?? { price: 100, spreadPoints: 10 };
       return {
