@@ -27,6 +27,8 @@ const USER_HZ = 100;
 export interface CpuWindowResult {
   /** CPU seconds the service's processes spent in the window. */
   serviceCpuS: number;
+  /** Of it, the main threads' (the JavaScript event loops; the rest is worker threads, GC and I/O helpers). */
+  mainThreadsCpuS: number;
   /** Share of all cores busy with anything (the service, the load generator, other tenants). */
   machineBusyShare: number;
 }
@@ -41,29 +43,35 @@ const read = (path: string): string | null => {
 
 /** Starts measuring the given processes; `stop()` gives the window's figures (null off Linux). */
 export function startCpuWindow(pids: readonly number[]): { stop(): CpuWindowResult | null } {
-  const serviceNow = () => {
+  const ticksOf = (path: (pid: number) => string) => {
     let ticks = 0;
     for (const pid of pids) {
-      const stat = read(`/proc/${pid}/stat`);
+      const stat = read(path(pid));
       if (stat === null) return null;
       ticks += processTicks(stat);
     }
     return ticks;
   };
+  // A process's main thread is the task whose id is the process id.
+  const serviceNow = () => ticksOf((pid) => `/proc/${pid}/stat`);
+  const mainThreadsNow = () => ticksOf((pid) => `/proc/${pid}/task/${pid}/stat`);
   const machineNow = () => {
     const stat = read('/proc/stat');
     return stat === null ? null : machineTicks(stat);
   };
   const service0 = serviceNow();
+  const main0 = mainThreadsNow();
   const machine0 = machineNow();
   return {
     stop() {
       const service1 = serviceNow();
+      const main1 = mainThreadsNow();
       const machine1 = machineNow();
-      if (service0 === null || service1 === null || machine0 === null || machine1 === null) return null;
+      if (service0 === null || service1 === null || main0 === null || main1 === null || machine0 === null || machine1 === null) return null;
       const total = machine1[1] - machine0[1];
       return {
         serviceCpuS: (service1 - service0) / USER_HZ,
+        mainThreadsCpuS: (main1 - main0) / USER_HZ,
         machineBusyShare: total > 0 ? (machine1[0] - machine0[0]) / total : NaN,
       };
     },

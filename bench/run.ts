@@ -108,6 +108,7 @@ function loadSummary(runs: (LoadResult | OrderRun)[]) {
     non2xxShare: median(loads.map((r) => r.non2xxShare)),
     /** CPU µs the service's processes spent per answered order. */
     cpuUsPerOrder: median(runs.map((r, i) => (cpus[i] && loads[i]!.ok > 0 ? (cpus[i]!.serviceCpuS * 1e6) / loads[i]!.ok : NaN))),
+    mainThreadsCpuUsPerOrder: median(runs.map((r, i) => (cpus[i] && loads[i]!.ok > 0 ? (cpus[i]!.mainThreadsCpuS * 1e6) / loads[i]!.ok : NaN))),
     machineBusyShare: median(cpus.map((cpu) => cpu?.machineBusyShare ?? NaN)),
   };
 }
@@ -319,6 +320,7 @@ async function main(): Promise<void> {
     orders_ratio: round(ratio(e.rps, c.rps), 3),
     orders_non2xx_share: round(e.non2xxShare, 4),
     orders_cpu_us_per_order: round(e.cpuUsPerOrder),
+    orders_main_thread_cpu_us_per_order: round(e.mainThreadsCpuUsPerOrder),
     orders_machine_busy_share: round(e.machineBusyShare, 2),
     distributed_orders_rps: roundRate(d.rps),
     distributed_p50_ms: round(d.p50, 2),
@@ -326,6 +328,7 @@ async function main(): Promise<void> {
     distributed_ratio: round(ratio(d.rps, c.rps), 3),
     distributed_non2xx_share: round(d.non2xxShare, 4),
     distributed_cpu_us_per_order: round(d.cpuUsPerOrder),
+    distributed_main_threads_cpu_us_per_order: round(d.mainThreadsCpuUsPerOrder),
     distributed_machine_busy_share: round(d.machineBusyShare, 2),
     ticks_per_s: roundRate(ticks?.ticksPerS),
     naive_ticks_per_s: roundRate(ticks?.naiveTicksPerS),

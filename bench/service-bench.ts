@@ -292,7 +292,11 @@ export async function orderRun(kind: 'embedded' | 'distributed', config: BenchCo
     const window = startCpuWindow(d.pids());
     const load = await orderLoad(d, tokens, config.connections, config.durationS);
     const cpu = window.stop();
-    const cpuNote = cpu && load.ok > 0 ? `; service CPU ${Math.round((cpu.serviceCpuS * 1e6) / load.ok)} µs/order, machine ${Math.round(cpu.machineBusyShare * 100)} % busy` : '';
+    const perOrder = (seconds: number) => Math.round((seconds * 1e6) / load.ok);
+    const cpuNote =
+      cpu && load.ok > 0
+        ? `; service CPU ${perOrder(cpu.serviceCpuS)} µs/order (main threads ${perOrder(cpu.mainThreadsCpuS)}), machine ${Math.round(cpu.machineBusyShare * 100)} % busy`
+        : '';
     log(`${kind}: ${describeLoad(load)}${cpuNote}`);
     return { load, setupMs, cpu };
   } finally {
