@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -126,9 +126,18 @@ describe('a storage thread following its log', () => {
  */
 describe('a storage thread that dies', () => {
   const dyingWorker = join(root, 'dying-worker.mjs');
+  // Each start counts itself in a file (threads share no memory); the start named in `<eventsFile>.fail-start`, if any, fails.
   writeFileSync(
     dyingWorker,
-    `import { parentPort } from 'node:worker_threads';
+    `import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+const counter = workerData.eventsFile + '.starts';
+const start = (existsSync(counter) ? Number(readFileSync(counter, 'utf8')) : 0) + 1;
+writeFileSync(counter, String(start));
+const failing = workerData.eventsFile + '.fail-start';
+if (existsSync(failing) && readFileSync(failing, 'utf8') === String(start)) {
+  parentPort.postMessage({ kind: 'start-failed', error: { name: 'Error', message: 'start ' + start + ' refused' } });
+} else {
 parentPort.on('message', (m) => {
   if (m.kind === 'append') {
     if (m.requests[0].stream === 'crash') process.exit(3);
@@ -139,31 +148,51 @@ parentPort.on('message', (m) => {
   }
 });
 parentPort.postMessage({ kind: 'ready' });
+}
 `,
   );
 
-  it('fails the unanswered append, refuses appends while it is down, and is replaced by a new thread', async () => {
-    const thread = await StorageThread.start({
-      eventsFile: join(root, 'unused.sqlite'),
-      readModelsFile: join(root, 'unused-read-models.sqlite'),
+  const startDying = (name: string) =>
+    StorageThread.start({
+      eventsFile: join(root, `${name}.sqlite`),
+      readModelsFile: join(root, `${name}-read-models.sqlite`),
       logger: createLogger('storage-test'),
       script: pathToFileURL(dyingWorker),
       onProjected: () => undefined,
     });
+  const request = (stream: string) => [{ stream, expectedRevision: 'any' as const, events: [] }];
+  const answeredOnceUp = async (thread: StorageThread) => {
+    let answered: unknown;
+    await until(() => {
+      thread.append(request('after')).then((r) => (answered = r), () => undefined);
+      return answered !== undefined;
+    });
+    return answered;
+  };
+
+  it('fails the unanswered append, refuses appends while it is down, and is replaced by a new thread', async () => {
+    const thread = await startDying('replaced');
     try {
-      const request = (stream: string) => [{ stream, expectedRevision: 'any' as const, events: [] }];
       await expect(thread.append(request('before'))).resolves.toEqual([{ stream: 'before', lastRevision: 0, position: 1 }]);
       const lost = thread.append(request('crash'));
       await expect(lost).rejects.toBeInstanceOf(StorageThreadStoppedError);
       await expect(lost).rejects.toThrow(/exit code 3.*may or may not be in the log/);
       expect(thread.failure?.message).toMatch(/storage thread stopped/);
       await expect(thread.append(request('meanwhile'))).rejects.toThrow(/restarting: nothing was written/);
-      let answered: unknown;
-      await until(() => {
-        thread.append(request('after')).then((r) => (answered = r), () => undefined);
-        return answered !== undefined;
-      });
-      expect(answered).toEqual([{ stream: 'after', lastRevision: 0, position: 1 }]);
+      expect(await answeredOnceUp(thread)).toEqual([{ stream: 'after', lastRevision: 0, position: 1 }]);
+    } finally {
+      await thread.stop();
+    }
+  });
+
+  it('keeps starting new threads, backing off, while a replacement cannot start', async () => {
+    // The first replacement (start 2) fails; the next one (start 3) serves.
+    writeFileSync(join(root, 'retried.sqlite.fail-start'), '2');
+    const thread = await startDying('retried');
+    try {
+      await expect(thread.append(request('crash'))).rejects.toBeInstanceOf(StorageThreadStoppedError);
+      expect(await answeredOnceUp(thread)).toEqual([{ stream: 'after', lastRevision: 0, position: 1 }]);
+      expect(readFileSync(join(root, 'retried.sqlite.starts'), 'utf8')).toBe('3');
     } finally {
       await thread.stop();
     }
