@@ -4,6 +4,7 @@
  * Redis, a file).
  */
 import { findInstrument, hasAtMostDigits, type Quote } from '../../../libs/domain/src/index.js';
+import { waitUntil as until } from '../../../libs/platform/src/testing/wait-until.js';
 import type { PriceFeed } from './price-feed.port.js';
 
 export interface PriceFeedFixture {
@@ -11,14 +12,6 @@ export interface PriceFeedFixture {
   /** Makes the source send at least one valid tick (after the feed started). */
   produce(): Promise<void>;
   cleanup(): Promise<void>;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export function describePriceFeedContract(name: string, open: () => Promise<PriceFeedFixture>): void {

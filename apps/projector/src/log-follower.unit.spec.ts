@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../../libs/event-store/src/index.js';
+import { waitUntil } from '../../../libs/platform/src/testing/wait-until.js';
 import { LogFollower } from './log-follower.js';
 
 const event = (position: number) => ({ position }) as RecordedEvent;
@@ -19,13 +20,7 @@ function sharedLog() {
   };
 }
 
-const until = async (check: () => boolean, ms = 2_000) => {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-};
+const until = (check: () => boolean) => waitUntil(check, 'the follower', 2_000, 1);
 
 describe('LogFollower', () => {
   it('delivers the log after the checkpoint in pages, then an announced append at once (long before the fallback)', async () => {

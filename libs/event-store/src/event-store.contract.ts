@@ -1,5 +1,6 @@
 // Jest globals are typed explicitly because the production build (tsconfig.build.json) compiles this file too.
 import { randomUUID } from 'node:crypto';
+import { waitUntil } from '../../platform/src/testing/wait-until.js';
 import {
   WrongExpectedRevisionError,
   type EventStore,
@@ -539,13 +540,7 @@ function collect(store: EventStore, options: CollectOptions) {
   return { events, errors, subscription, until };
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = SLOW / 2): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const waitFor = (condition: () => boolean, what: string) => waitUntil(condition, what, SLOW / 2, 10);
 
 function assertIncreasing(positions: number[]): void {
   positions.slice(1).forEach((position, i) => expect(position).toBeGreaterThan(positions[i]));

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { fixedToString, type Quote } from '../../../../libs/domain/src/index.js';
+import { waitUntil as until } from '../../../../libs/platform/src/testing/wait-until.js';
 import { BinanceReplayServer, readRecording, type RecordedFrame } from '../testing/binance-replay-server.js';
 import { capturingLogger } from '../testing/capturing-logger.js';
 import { parseBinanceSymbols, DEFAULT_BINANCE_SYMBOLS } from './binance-messages.js';
@@ -8,14 +9,6 @@ import { BinancePriceFeed } from './binance-price-feed.js';
 
 const RECORDING = fileURLToPath(new URL('../../../../test/market-data/fixtures/binance-bookticker.jsonl', import.meta.url));
 const symbols = parseBinanceSymbols(DEFAULT_BINANCE_SYMBOLS);
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const shown = (q: Quote) => `${q.symbol} ${fixedToString(q.bid)}/${fixedToString(q.ask)} ${q.feed}`;
 

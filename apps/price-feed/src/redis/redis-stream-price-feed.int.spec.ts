@@ -3,16 +3,9 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { fixedToString, type Quote } from '../../../../libs/domain/src/index.js';
 import { describeWithRedis } from '../../../../libs/platform/src/testing/redis-availability.js';
+import { waitUntil as until } from '../../../../libs/platform/src/testing/wait-until.js';
 import { capturingLogger } from '../testing/capturing-logger.js';
 import { RedisStreamPriceFeed } from './redis-stream-price-feed.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const shown = (q: Quote) => `${q.symbol} ${fixedToString(q.bid)}/${fixedToString(q.ask)} ${q.feed}`;
 

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeEventStoreContract } from '../../../../libs/event-store/src/event-store.contract.js';
 import { SqliteEventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import { createLogger } from '../../../../libs/platform/src/logger.js';
+import { waitUntil } from '../../../../libs/platform/src/testing/wait-until.js';
 import { SqliteReadModelStore } from '../../../../libs/read-models/src/sqlite/sqlite-read-model-store.js';
 import { StorageThread, StorageThreadStoppedError } from './storage-thread.js';
 import { ThreadedSqliteEventStore } from './threaded-sqlite-event-store.js';
@@ -51,13 +52,7 @@ async function open(dir = join(root, randomUUID())): Promise<Opened> {
   };
 }
 
-const until = async (condition: () => boolean, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the storage thread');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (condition: () => boolean) => waitUntil(condition, 'the storage thread');
 
 const userRegistered = (userId: number, email: string) => ({
   id: randomUUID(),

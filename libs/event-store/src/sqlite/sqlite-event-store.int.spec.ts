@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitUntil } from '../../../platform/src/testing/wait-until.js';
 import { describeEventStoreContract, newEvent } from '../event-store.contract.js';
 import { WrongExpectedRevisionError, type RecordedEvent } from '../event-store.port.js';
 import { DuplicateEventIdError, SqliteEventStore } from './sqlite-event-store.js';
@@ -64,7 +65,7 @@ describe('SqliteEventStore on a file', () => {
       const appended = [newEvent(), newEvent()];
       await writer.append('order-1', appended.slice(0, 1), 'no_stream');
       await writer.append('order-2', appended.slice(1), 'no_stream');
-      await waitFor(() => received.length >= 2);
+      await waitUntil(() => received.length >= 2, 'two deliveries');
 
       expect(received.map((e) => e.id)).toEqual(appended.map((e) => e.id));
     });
@@ -150,7 +151,7 @@ describe('SqliteEventStore on a file', () => {
           await subscription.stop();
         },
       });
-      await waitFor(() => batches > 0);
+      await waitUntil(() => batches > 0, 'a first batch');
       await subscription.stop();
 
       expect(batches).toBe(1);
@@ -169,7 +170,7 @@ describe('SqliteEventStore on a file', () => {
         },
       });
       await store.append('order-1', [newEvent()], 'no_stream');
-      await waitFor(() => running);
+      await waitUntil(() => running, 'the handler to run');
 
       await store.close();
 
@@ -177,14 +178,6 @@ describe('SqliteEventStore on a file', () => {
     });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('a log written before events had a command_id column', () => {
   it('gets the column filled from the metadata when opened, so its commands can be looked up', async () => {
