@@ -135,7 +135,7 @@ export interface EventStore {
    */
   outcomesStart(after: number, count: number): Promise<number>;
   /**
-   * Whether `findOutcome` can look a command up (SQLite: an index on the metadata's commandId).
+   * Whether `findOutcome` can look a command up (SQLite: an index on the command id of each command's outcome-carrying event).
    * EventStoreDB has no secondary index to ask: there, a command older than the engine's dedup
    * window is not recognised.
    */

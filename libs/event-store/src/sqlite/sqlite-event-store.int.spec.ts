@@ -187,22 +187,45 @@ describe('a log written before events had a command_id column', () => {
     const Database = (await import('better-sqlite3')).default;
     mkdirSync(dirname(file), { recursive: true });
     const old = new Database(file);
-    // The schema of the previous release, with one command's event on it.
+    // The schema of the previous release, with one command's two events on it (the last carries its outcome).
     old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
       revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (stream, revision));
       CREATE TABLE streams (stream TEXT PRIMARY KEY, last_revision INTEGER NOT NULL, last_position INTEGER NOT NULL) WITHOUT ROWID;`);
     const outcome = { code: 'TRADE_RETCODE_DONE', accountId: 100_001 };
-    old.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      randomUUID(), 'account-100001', 0, 'BalanceChanged', '{}', JSON.stringify({ commandId: 'old-command', outcome }), '2026-01-01T00:00:00.000Z',
-    );
-    old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-100001', 0, 1);
+    const insert = old.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    insert.run(randomUUID(), 'account-100001', 0, 'OrderPlaced', '{}', JSON.stringify({ commandId: 'old-command' }), '2026-01-01T00:00:00.000Z');
+    insert.run(randomUUID(), 'account-100001', 1, 'BalanceChanged', '{}', JSON.stringify({ commandId: 'old-command', outcome }), '2026-01-01T00:00:00.000Z');
+    old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-100001', 1, 2);
     old.close();
 
     const store = new SqliteEventStore(file);
-    expect(await store.findOutcome('old-command')).toEqual({ position: 1, outcomeJson: JSON.stringify(outcome) });
+    expect(await store.findOutcome('old-command')).toEqual({ position: 2, outcomeJson: JSON.stringify(outcome) });
     await store.close();
     const reopened = new SqliteEventStore(file); // the migration runs once; opening again changes nothing
-    expect(await reopened.findOutcome('old-command')).toEqual({ position: 1, outcomeJson: JSON.stringify(outcome) });
+    expect(await reopened.findOutcome('old-command')).toEqual({ position: 2, outcomeJson: JSON.stringify(outcome) });
     await reopened.close();
+    // Filled as an append fills it: only the event that carries the outcome holds the command id.
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT position FROM events WHERE command_id IS NOT NULL').pluck().all()).toEqual([2]);
+    check.close();
+  });
+});
+
+describe("a command's events appended to a new log", () => {
+  it('index its id on the event that carries its outcome only', async () => {
+    const file = freshFile();
+    const store = new SqliteEventStore(file);
+    const outcome = { code: 'TRADE_RETCODE_DONE' };
+    const first = newEvent('OrderPlaced');
+    const last = newEvent('PositionOpened');
+    first.metadata = { ...first.metadata, commandId: 'cmd-9' };
+    last.metadata = { ...last.metadata, commandId: 'cmd-9', outcome };
+    const [result] = await store.appendMany([{ stream: 'account-1', expectedRevision: 'no_stream', events: [first, last] }]);
+    expect(await store.findOutcome('cmd-9')).toEqual({ position: result!.position, outcomeJson: JSON.stringify(outcome) });
+    await store.close();
+    const Database = (await import('better-sqlite3')).default;
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT position FROM events WHERE command_id IS NOT NULL').pluck().all()).toEqual([result!.position]);
+    check.close();
   });
 });

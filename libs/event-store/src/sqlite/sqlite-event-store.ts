@@ -75,8 +75,9 @@ const SCHEMA = `
 `;
 
 /**
- * A command's events by its id, so a command sent again long after the engine's dedup window forgot
- * it (a retried Idempotency-Key) is answered from the log instead of being applied twice. The id is
+ * A command's outcome-carrying event by its id, so a command sent again long after the engine's
+ * dedup window forgot it (a retried Idempotency-Key) is answered from the log instead of being
+ * applied twice. The id is
  * a column of its own (an index on the metadata's JSON cost a tenth of the order rate); a log
  * written before it existed gets the column once, filled from the metadata.
  */
@@ -87,7 +88,8 @@ function addCommandIds(db: Database.Database): void {
     db.transaction(() => {
       if (hasColumn()) return;
       db.exec('ALTER TABLE events ADD COLUMN command_id TEXT');
-      db.exec("UPDATE events SET command_id = metadata ->> '$.commandId' WHERE json_type(metadata, '$.commandId') = 'text'");
+      // Filled as an append fills it: only on the event that carries its command's outcome.
+      db.exec("UPDATE events SET command_id = metadata ->> '$.commandId' WHERE json_type(metadata, '$.commandId') = 'text' AND json_type(metadata, '$.outcome') IS NOT NULL");
     }).immediate();
   }
   db.exec('CREATE INDEX IF NOT EXISTS events_by_command ON events (command_id) WHERE command_id IS NOT NULL');
