@@ -53,5 +53,3 @@ export function restoreError(stored: StoredError): Error {
   error.message = stored.message;
   return error;
 }
-
-export type { AppendRequest, AppendResult };
