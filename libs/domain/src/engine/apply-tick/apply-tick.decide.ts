@@ -50,11 +50,11 @@ export function applyTick(state: EngineState, command: ApplyTick, ctx: DecideCon
 
   const watched = state.marginWatch.due(quote.symbol, quote.bid, quote.ask, watchedBook(state));
   if (watched.length === 0 && scratches.size === 0) return { events, outcome: done() }; // the usual tick
-  const changedThisTick = new Set(scratches.keys());
   const due = new Set(watched);
-  for (const accountId of changedThisTick) due.add(accountId);
+  for (const accountId of scratches.keys()) due.add(accountId);
   for (const accountId of [...due].sort((a, b) => a - b)) {
-    if (!changedThisTick.has(accountId)) {
+    // Only this tick's closes and fills made scratches so far: an account without one did not change.
+    if (!scratches.has(accountId)) {
       // Most due accounts have nothing to decide: their measure (memoized per symbol) says so and bands them.
       const account = state.accounts.get(accountId)!;
       const look = assessMargin(state, account, ctx.market);
