@@ -3,7 +3,7 @@
  * pending order. Accounts exist first; after a full GC the heap is measured, N positions with TP/SL
  * are opened through `evolve` (as a replay or the engine does), and after another full GC the heap
  * is measured again. Everything the state keeps counts: the position, its Map entries, the
- * account's id set, the trigger heaps and the exposure counts.
+ * account's id set and the trigger heaps.
  *
  * Input (argv[2], JSON): { positions, accounts, runs }. Output: last stdout line, JSON.
  */

@@ -104,7 +104,6 @@ export interface EngineStateJson {
   positions: PositionJson[];
   orders: PendingOrderJson[];
   groups: GroupJson[];
-  exposure: [string, [number, number][]][];
   lastIds: EngineState['lastIds'];
   idSpace: IdSpace;
 }
@@ -222,7 +221,6 @@ export function engineStateToJson(state: EngineState): EngineStateJson {
       symbols: g.symbols === null ? null : [...g.symbols],
       hedging: g.hedging,
     })),
-    exposure: [...state.exposure].map(([symbol, accounts]) => [symbol, [...accounts]]),
     lastIds: { ...state.lastIds },
     idSpace: { ...state.idSpace },
   };
@@ -305,7 +303,6 @@ export function engineStateFromJson(json: EngineStateJson): EngineState {
     state.triggers.armEntry(o.symbol, o.orderId, entryTrigger(o.orderType), order.price);
     if (order.expiresAt !== null) state.expiries.set(o.orderId, order.expiresAt);
   }
-  for (const [symbol, accounts] of json.exposure) state.exposure.set(symbol, new Map(accounts));
   state.lastIds = { ...json.lastIds };
   return state;
 }

@@ -73,7 +73,6 @@ describe('a busy engine state', () => {
     expect(restored.positions).toEqual(state.positions);
     expect(restored.orders).toEqual(state.orders);
     expect(restored.groups).toEqual(state.groups);
-    expect(restored.exposure).toEqual(state.exposure);
     expect(restored.lastIds).toEqual(state.lastIds);
     expect(restored.idSpace).toEqual(state.idSpace);
     expect(Object.keys(restored).sort()).toEqual(Object.keys(state).sort());

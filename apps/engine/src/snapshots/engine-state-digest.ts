@@ -17,9 +17,7 @@ function armedTriggers(state: EngineState, symbol: string) {
   };
 }
 
-export interface EngineStateDigest extends Omit<EngineStateJson, 'usersByEmail' | 'exposure'> {
-  usersByEmail: [string, number][];
-  exposure: [string, [number, number][]][];
+export interface EngineStateDigest extends EngineStateJson {
   triggers: Record<string, ReturnType<typeof armedTriggers>>;
   expiries: number[];
 }
@@ -48,10 +46,6 @@ export function digestEngineState(state: EngineState): EngineStateDigest {
     positions: [...json.positions].sort((a, b) => a.orderId - b.orderId),
     orders: [...json.orders].sort((a, b) => a.orderId - b.orderId),
     groups: json.groups.map((g) => ({ ...g, symbols: g.symbols && [...g.symbols].sort() })).sort((a, b) => (a.name < b.name ? -1 : 1)),
-    exposure: json.exposure
-      .map(([symbol, accounts]) => [symbol, [...accounts].sort(([a], [b]) => a - b)] as [string, [number, number][]])
-      .filter(([, accounts]) => accounts.length > 0)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
     triggers,
     expiries: state.expiries.atMost(Number.MAX_SAFE_INTEGER).sort(byNumber),
   };

@@ -53,7 +53,6 @@ function comparable(d: EngineStateDigest) {
     positions: by(d.positions, (p) => p.orderId),
     orders: by(d.orders, (o) => o.orderId),
     groups: by(d.groups, (g) => g.name),
-    exposure: Object.fromEntries(d.exposure.map(([symbol, accounts]) => [symbol, Object.fromEntries(accounts)])),
     triggers: d.triggers,
     expiries: { ids: d.expiries },
     lastIds: d.lastIds,

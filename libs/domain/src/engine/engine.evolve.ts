@@ -19,14 +19,6 @@ function accountOf(state: EngineState, accountId: number): AccountState {
   return account;
 }
 
-function expose(state: EngineState, symbol: string, accountId: number, delta: 1 | -1): void {
-  let accounts = state.exposure.get(symbol);
-  if (!accounts) state.exposure.set(symbol, (accounts = new Map()));
-  const count = (accounts.get(accountId) ?? 0) + delta;
-  if (count > 0) accounts.set(accountId, count);
-  else accounts.delete(accountId);
-}
-
 function removeOrder(state: EngineState, order: PendingOrderState): void {
   state.orders.delete(order.orderId);
   accountOf(state, order.accountId).orderIds.delete(order.orderId);
@@ -229,7 +221,6 @@ function apply(state: EngineState, event: DomainEvent): EngineState {
       account.margin += position.margin;
       account.balance = parseFixed(d.balance);
       state.triggers.arm(d.symbol, d.orderId, d.side, position.takeProfit, position.stopLoss);
-      expose(state, d.symbol, d.accountId, 1);
       state.lastIds.order = Math.max(state.lastIds.order, d.orderId);
       return state;
     }
@@ -255,7 +246,6 @@ function apply(state: EngineState, event: DomainEvent): EngineState {
         state.positions.delete(d.orderId);
         account.positionIds.delete(d.orderId);
         state.triggers.disarm(d.symbol, d.orderId);
-        expose(state, d.symbol, d.accountId, -1);
       }
       return state;
     }

@@ -112,8 +112,6 @@ export interface EngineState {
   triggers: TriggerIndex;
   /** Pending orders by expiry time (epoch ms). */
   expiries: IndexedHeap;
-  /** symbol → account → open positions on it: whose equity a tick can move. */
-  exposure: Map<string, Map<number, number>>;
   /** Which accounts a tick must check for margin call and stop-out (a cache; see MarginWatch). */
   marginWatch: MarginWatch;
   /** Floating profit per account and symbol at the prices it was summed at (a cache; see FloatingMemo). */
@@ -132,7 +130,6 @@ export function initialState(idSpace: IdSpace = { shard: 0, shards: 1 }): Engine
     groups: new Map([[DEFAULT_GROUP.name, DEFAULT_GROUP]]),
     triggers: new TriggerIndex(),
     expiries: new IndexedHeap(),
-    exposure: new Map(),
     marginWatch: new MarginWatch(),
     floatingMemo: new FloatingMemo(),
     lastIds: { user: ID_BASE.user, account: ID_BASE.account, order: ID_BASE.order },

@@ -16,25 +16,6 @@ export function conversionSymbol(instrument: Instrument): string | null {
   return findInstrument(direct) ? direct : `${ACCOUNT_CURRENCY}${instrument.quote}`;
 }
 
-/** symbol → the symbols whose account-currency value its price also moves (NZDUSD → AUDNZD). */
-const DEPENDENTS = new Map<string, string[]>();
-for (const instrument of INSTRUMENTS) {
-  const via = conversionSymbol(instrument);
-  if (via && via !== instrument.symbol) DEPENDENTS.set(via, [...(DEPENDENTS.get(via) ?? []), instrument.symbol]);
-}
-
-/**
- * Accounts whose equity a price change of `symbol` moves: those exposed to it or to an instrument it
- * converts. The tick path asks the margin watch instead; this is the full list it narrows down.
- */
-export function accountsMovedBy(state: EngineState, symbol: string): Set<number> {
-  const accounts = new Set<number>(state.exposure.get(symbol)?.keys());
-  for (const dependent of DEPENDENTS.get(symbol) ?? []) {
-    for (const accountId of state.exposure.get(dependent)?.keys() ?? []) accounts.add(accountId);
-  }
-  return accounts;
-}
-
 /** instrument → its symbol and conversion pair: what a position on it makes its account depend on. */
 const DEPENDENCIES = new Map<Instrument, readonly string[]>(
   INSTRUMENTS.map((instrument) => {
