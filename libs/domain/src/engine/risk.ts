@@ -119,11 +119,6 @@ function bandOf(state: EngineState, accountId: number, metrics: AccountMetrics, 
 /** How far the equity is from the equity at which the margin level equals `percent`. */
 const distance = (equity: Fixed, percent: Fixed, margin: Fixed): Fixed => abs(equity - (percent * margin) / (100n * SCALE));
 
-/** The band of an account as the state holds it (null when it is not quiet or gets none). */
-export function marginBand(state: EngineState, account: AccountState, market: MarketView): PriceRange[] | null {
-  return assessMargin(state, account, market)?.ranges ?? null;
-}
-
 /** An account as a decision sees it while it is still changing it (closes and fills not yet evolved). */
 export interface AccountScratch {
   account: AccountState;

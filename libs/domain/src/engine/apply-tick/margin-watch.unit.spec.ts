@@ -10,7 +10,10 @@ import { decide } from '../engine.decide.js';
 import { evolve } from '../engine.evolve.js';
 import { initialState, type EngineState } from '../engine.state.js';
 import type { DomainEvent } from '../events/index.js';
-import { enforceMarginLevels, marginBand, scratchOf } from '../risk.js';
+import { assessMargin, enforceMarginLevels, scratchOf } from '../risk.js';
+
+/** The band of an account as the state holds it (null when it is not quiet or gets none). */
+const marginBand = (...args: Parameters<typeof assessMargin>) => assessMargin(...args)?.ranges ?? null;
 
 // The margin watch only narrows which accounts a tick checks: these tests hold it to deciding
 // exactly what the full scan decides, and its bands to never hiding a margin call or stop-out.
