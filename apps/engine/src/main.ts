@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redisUrl);
   const store = openEventStore({ ...config, pollIntervalMs: 20 });
   const prices = new PublishingPriceBoard(redis, config.redisPrefix);
-  // The projector reads what the engine appended as soon as it is told (see LogFollower).
+  // The projector reads what the engine appended as soon as it is told (its SQLite subscription is woken).
   const announcedLog = announcingAppends(store, (position) => {
     redis.publish(logAppendedChannel(config.redisPrefix), String(position)).catch(() => undefined);
   });

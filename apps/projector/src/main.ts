@@ -1,12 +1,11 @@
 import { Redis } from 'ioredis';
-import { describeEventStore, openEventStore, type RecordedEvent } from '../../../libs/event-store/src/index.js';
+import { describeEventStore, openEventStore, SqliteEventStore, type RecordedEvent } from '../../../libs/event-store/src/index.js';
 import { createLogger } from '../../../libs/platform/src/logger.js';
 import { runMain, stopOnSignals } from '../../../libs/platform/src/process-lifecycle.js';
 import { RedisReadModelStore } from '../../../libs/read-models/src/redis/redis-read-model-store.js';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config.js';
 import { checkpointChannel, eventsStream, logAppendedChannel } from './channels.js';
-import { LogFollower } from './log-follower.js';
-import { Projector, type FollowLog } from './projector.js';
+import { Projector } from './projector.js';
 
 const log = createLogger('projector-main');
 
@@ -24,22 +23,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.redisUrl) throw new ConfigError('The projector process needs REDIS_URL (distributed mode); for one process run `npm start`');
   const redis = new Redis(config.redisUrl);
-  const store = openEventStore({ ...config, pollIntervalMs: 10 });
-  // The SQLite log is appended by the engine process: read it when the engine announces an append,
-  // not on a timer. EventStoreDB pushes new events to its subscriptions by itself.
-  const announcements = config.eventStoreUrl ? null : new Redis(config.redisUrl);
-  let follow: FollowLog | undefined;
-  if (announcements) {
-    const followers = new Set<LogFollower>();
+  const store = openEventStore({ ...config, pollIntervalMs: FALLBACK_READ_MS });
+  // The SQLite log is appended by the engine process: its subscription reads on when the engine
+  // announces an append, not on a short timer. EventStoreDB pushes new events to its subscriptions.
+  const sqlite = store instanceof SqliteEventStore ? store : null;
+  const announcements = sqlite && new Redis(config.redisUrl);
+  if (sqlite && announcements) {
     await announcements.subscribe(logAppendedChannel(config.redisPrefix));
-    announcements.on('message', () => followers.forEach((f) => f.wake()));
+    announcements.on('message', () => sqlite.wakeSubscribers());
     // Announcements made while the connection was down are lost: read the log again at once.
-    announcements.on('ready', () => followers.forEach((f) => f.wake()));
-    follow = (options) => {
-      const follower = new LogFollower(store, { ...options, fallbackMs: FALLBACK_READ_MS });
-      followers.add(follower);
-      return { stop: () => follower.stop().finally(() => followers.delete(follower)) };
-    };
+    announcements.on('ready', () => sqlite.wakeSubscribers());
   }
   // Its own connection: the store fences each batch with WATCH, which belongs to a connection.
   const readModels = new RedisReadModelStore(config.redisUrl, `${config.redisPrefix}rm:`);
@@ -58,7 +51,6 @@ async function main(): Promise<void> {
     (position) => void redis.publish(checkpointChannel(config.redisPrefix), String(position)).catch(() => undefined),
     createLogger('projector'),
     relay,
-    follow,
   );
   await projector.start();
   log.info({ log: describeEventStore(config), checkpoint: await readModels.checkpoint() }, 'projector running');

@@ -1,15 +1,9 @@
 import { upcast } from '../../../libs/domain/src/index.js';
-import type { EventStore, RecordedEvent, SubscribeOptions, Subscription } from '../../../libs/event-store/src/index.js';
+import type { EventStore, RecordedEvent, Subscription } from '../../../libs/event-store/src/index.js';
 import type { Logger } from '../../../libs/platform/src/logger.js';
 import { project } from '../../../libs/read-models/src/projection.js';
 import type { ReadModelOp } from '../../../libs/read-models/src/read-model.ops.js';
 import type { ReadModelStore } from '../../../libs/read-models/src/read-model-store.port.js';
-
-/** What the projector asks of whatever follows the log for it. */
-export type FollowOptions = Required<Pick<SubscribeOptions, 'after' | 'batchSize' | 'onError'>> & {
-  onEvents(events: RecordedEvent[]): Promise<void>;
-};
-export type FollowLog = (options: FollowOptions) => Subscription;
 
 /**
  * Subscribes to the log from the read models' checkpoint and applies each delivered batch with its
@@ -28,8 +22,6 @@ export class Projector {
     private readonly logger: Logger,
     /** Called with each stored batch, e.g. to relay it to other services. */
     private readonly afterBatch?: (events: RecordedEvent[]) => Promise<void>,
-    /** How the log is followed; by default the store's own catch-up subscription. */
-    private readonly follow: FollowLog = (options) => store.subscribeToAll(options),
   ) {}
 
   get error(): Error | undefined {
@@ -63,7 +55,7 @@ export class Projector {
     let caughtUp: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (caughtUp = resolve));
     if (head <= from) caughtUp();
-    this.subscription = this.follow({
+    this.subscription = this.store.subscribeToAll({
       after: from,
       batchSize: 1_000,
       onEvents: async (events) => {

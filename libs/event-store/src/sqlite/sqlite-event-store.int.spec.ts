@@ -70,6 +70,22 @@ describe('SqliteEventStore on a file', () => {
       expect(received.map((e) => e.id)).toEqual(appended.map((e) => e.id));
     });
 
+    it('delivers them at once when woken (another process announced the append), long before its next poll', async () => {
+      const writer = openStore();
+      const reader = new SqliteEventStore(file, { pollIntervalMs: 60_000 });
+      open.push(reader);
+      const received: RecordedEvent[] = [];
+      reader.subscribeToAll({ onEvents: (events) => void received.push(...events) });
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription has read the empty log and sleeps
+
+      const appended = newEvent();
+      await writer.append('order-1', [appended], 'no_stream');
+      reader.wakeSubscribers();
+      await waitUntil(() => received.length >= 1, 'the woken delivery', 2_000);
+
+      expect(received.map((e) => e.id)).toEqual([appended.id]);
+    });
+
     it('keeps expected revisions consistent between the two writers', async () => {
       const one = openStore();
       const two = openStore();
