@@ -86,9 +86,12 @@ export interface ReplayedEvent {
   data: Record<string, unknown>;
   /** `metadata.schemaVersion` (undefined when absent or not a number). */
   schemaVersion: number | undefined;
-  /** `metadata.commandId` (undefined when absent or not a string, or before `outcomesFrom`). */
+  /**
+   * `metadata.commandId` of an event that carries its command's outcome (a text `commandId` and an
+   * object `outcome`: both are given, or neither), from `outcomesFrom` on.
+   */
   commandId: string | undefined;
-  /** `metadata.outcome` as JSON text when it is an object, else undefined (also before `outcomesFrom`). */
+  /** `metadata.outcome` as JSON text, with `commandId` (see there). */
   outcomeJson: string | undefined;
 }
 

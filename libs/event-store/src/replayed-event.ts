@@ -3,6 +3,7 @@ import type { RecordedEvent, ReplayedEvent } from './event-store.port.js';
 /** A recorded event reduced to what a replay reads: for adapters that decode whole events anyway. */
 export function replayedOf(recorded: RecordedEvent): ReplayedEvent {
   const { schemaVersion, commandId, outcome } = recorded.metadata;
+  const carriesOutcome = typeof commandId === 'string' && typeof outcome === 'object' && outcome !== null && !Array.isArray(outcome);
   return {
     stream: recorded.stream,
     revision: recorded.revision,
@@ -10,7 +11,7 @@ export function replayedOf(recorded: RecordedEvent): ReplayedEvent {
     type: recorded.type,
     data: recorded.data,
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : undefined,
-    commandId: typeof commandId === 'string' ? commandId : undefined,
-    outcomeJson: typeof outcome === 'object' && outcome !== null && !Array.isArray(outcome) ? JSON.stringify(outcome) : undefined,
+    commandId: carriesOutcome ? commandId : undefined,
+    outcomeJson: carriesOutcome ? JSON.stringify(outcome) : undefined,
   };
 }

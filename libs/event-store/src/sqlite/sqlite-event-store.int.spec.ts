@@ -227,6 +227,39 @@ describe('a log written before events had a command_id column', () => {
   });
 });
 
+describe('a log written before events had a schema_version column', () => {
+  it('replays the old events with the schema version of their metadata and the new ones with their column', async () => {
+    const file = freshFile();
+    const { mkdirSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    const Database = (await import('better-sqlite3')).default;
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Database(file);
+    // The schema of the previous release: a command_id column, no schema_version.
+    old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
+      revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, command_id TEXT,
+      UNIQUE (stream, revision));
+      CREATE TABLE streams (stream TEXT PRIMARY KEY, last_revision INTEGER NOT NULL, last_position INTEGER NOT NULL) WITHOUT ROWID;`);
+    old
+      .prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(randomUUID(), 'account-1', 0, 'PositionClosed', '{}', JSON.stringify({ schemaVersion: 1 }), '2026-01-01T00:00:00.000Z');
+    old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-1', 0, 1);
+    old.close();
+
+    const store = new SqliteEventStore(file);
+    const newer = newEvent('PositionClosed');
+    newer.metadata = { ...newer.metadata, schemaVersion: 2 };
+    await store.append('account-1', [newer], 0);
+    const read = await store.readAllForReplay({ after: 0, maxCount: 10 });
+    await store.close();
+
+    expect(read.map((e) => e.schemaVersion)).toEqual([1, 2]);
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT schema_version FROM events ORDER BY position').pluck().all()).toEqual([null, 2]);
+    check.close();
+  });
+});
+
 describe("a command's events appended to a new log", () => {
   it('index its id on the event that carries its outcome only', async () => {
     const file = freshFile();

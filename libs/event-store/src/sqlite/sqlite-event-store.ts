@@ -95,22 +95,37 @@ function addCommandIds(db: Database.Database): void {
   db.exec('CREATE INDEX IF NOT EXISTS events_by_command ON events (command_id) WHERE command_id IS NOT NULL');
 }
 
+/**
+ * The metadata's schema version in a column of its own, so a replay reads it without SQLite parsing
+ * every event's metadata (that parse cost more than reading the rest of the row). Events appended
+ * before the column existed keep it empty and are read from their metadata instead: opening an old
+ * log rewrites nothing.
+ */
+function addSchemaVersions(db: Database.Database): void {
+  const hasColumn = () => db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().some((c) => c.name === 'schema_version');
+  if (hasColumn()) return;
+  db.transaction(() => {
+    if (!hasColumn()) db.exec('ALTER TABLE events ADD COLUMN schema_version INTEGER');
+  }).immediate();
+}
+
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 
 /**
- * A replay's columns, as a raw row: SQLite picks the metadata fields a replay reads out of the
- * metadata text, so JavaScript never receives nor parses the rest; the command id and outcome only
- * from `@outcomesFrom` on, the outcome as JSON text (`->`), parsed only if a redelivery asks for it.
+ * A replay's columns, as a raw row; JavaScript never receives nor parses the metadata. The schema
+ * version comes from its column (from the metadata only for events older than the column). The
+ * command id and outcome come from `@outcomesFrom` on, and only for the events indexed by command id
+ * (those carrying an outcome): SQLite parses no other event's metadata. The outcome comes as JSON
+ * text (`->`), parsed only if a redelivery asks for it.
  */
-const REPLAY_COLUMNS = `position, stream, revision, type, data, metadata ->> '$.schemaVersion',
-  CASE WHEN position >= @outcomesFrom THEN metadata ->> '$.commandId' END,
-  CASE WHEN position >= @outcomesFrom AND json_type(metadata, '$.outcome') = 'object' THEN metadata -> '$.outcome' END`;
+const REPLAY_COLUMNS = `position, stream, revision, type, data, COALESCE(schema_version, metadata ->> '$.schemaVersion'), command_id,
+  CASE WHEN position >= @outcomesFrom AND command_id IS NOT NULL AND json_type(metadata, '$.outcome') = 'object' THEN metadata -> '$.outcome' END`;
 /**
  * An event a replay takes a command outcome from (a text `commandId` and an object `outcome`), as
  * ReplayedEvent defines them; `instr` first, a cheap test that spares parsing metadata without one.
  */
 const CARRIES_OUTCOME = `instr(metadata, '"outcome"') > 0 AND json_type(metadata, '$.outcome') = 'object' AND json_type(metadata, '$.commandId') = 'text'`;
-type ReplayRow = [position: number, stream: string, revision: number, type: string, data: string, schemaVersion: unknown, commandId: unknown, outcome: string | null];
+type ReplayRow = [position: number, stream: string, revision: number, type: string, data: string, schemaVersion: unknown, commandId: string | null, outcome: string | null];
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
@@ -133,10 +148,11 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
     addCommandIds(this.db);
+    addSchemaVersions(this.db);
     this.sql = {
-      insert: this.db.prepare<[string, string, number, string, string, string, string, string | null]>(
-        `INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at, command_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      insert: this.db.prepare<[string, string, number, string, string, string, string, string | null, number | null]>(
+        `INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at, command_id, schema_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertStream: this.db.prepare<[string, number, number]>(
         `INSERT INTO streams (stream, last_revision, last_position) VALUES (?, ?, ?)
@@ -210,7 +226,7 @@ export class SqliteEventStore implements EventStore {
         type,
         data: JSON.parse(data) as ReplayedEvent['data'],
         schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : undefined,
-        commandId: typeof commandId === 'string' ? commandId : undefined,
+        commandId: outcome === null ? undefined : commandId!,
         outcomeJson: outcome ?? undefined,
       };
     }
@@ -275,6 +291,7 @@ export class SqliteEventStore implements EventStore {
           recordedAt,
           // Only the event that carries its command's outcome is indexed: findOutcome asks for no other.
           typeof event.metadata.commandId === 'string' && event.metadata.outcome !== undefined ? event.metadata.commandId : null,
+          typeof event.metadata.schemaVersion === 'number' ? event.metadata.schemaVersion : null,
         );
         position = Number(lastInsertRowid);
       } catch (error) {
