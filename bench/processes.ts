@@ -74,8 +74,11 @@ export class NodeChild {
     hookExit();
     const flags = [...(options.nodeFlags ?? [])];
     if (options.profileDir) {
-      mkdirSync(options.profileDir, { recursive: true });
-      flags.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`);
+      // A folder per child, with Node's own file names: they carry the thread id, so a worker
+      // thread's profile no longer overwrites its process's main thread's (one fixed name did).
+      const dir = join(options.profileDir, `${name}-${Date.now()}`);
+      mkdirSync(dir, { recursive: true });
+      flags.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
     }
     this.process = spawn(process.execPath, [...flags, script, ...args], {
       cwd: REPO_ROOT,
