@@ -4,6 +4,7 @@ import { evolve } from '../engine/engine.evolve.js';
 import { initialState, type EngineState } from '../engine/engine.state.js';
 import type { DomainEvent } from '../engine/events/index.js';
 import { parseFixed } from '../money/fixed.js';
+import { IndexedHeap } from '../triggers/indexed-heap.js';
 import type { MarketView, Quote } from '../pricing/pricing.js';
 
 /** A market made of fixed quotes, for tests: `{ BTCUSD: ['42000.00', '42001.00'] }`. */
@@ -48,8 +49,22 @@ export function given(events: DomainEvent[], state: EngineState = initialState()
   };
 }
 
-/** The state without its caches (margin watch, floating memo), for comparing a live state with one replayed from its log. */
-export function withoutCaches(state: EngineState): Omit<EngineState, 'marginWatch' | 'floatingMemo'> {
+/**
+ * The state without its caches (margin watch, floating memo), for comparing a live state with one
+ * replayed from its log. Its heaps are shown by what they hold: how a heap lays its entries out
+ * depends on when it was first asked (see IndexedHeap), not on what it holds.
+ */
+export function withoutCaches(state: EngineState): unknown {
   const { marginWatch: _watch, floatingMemo: _memo, ...decisive } = state;
-  return decisive;
+  return heapsByContent(decisive);
+}
+
+function heapsByContent(value: unknown): unknown {
+  if (value instanceof IndexedHeap) return { heap: value.entries() };
+  if (value instanceof Map) return new Map([...value].map(([key, item]) => [key, heapsByContent(item)]));
+  if (Array.isArray(value)) return value.map(heapsByContent);
+  if (typeof value !== 'object' || value === null || value instanceof Set) return value;
+  const copy = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(value)) copy[key] = heapsByContent(item);
+  return copy;
 }

@@ -1,11 +1,18 @@
 /**
  * A binary min-heap of (key, id) with O(log n) insert, remove-by-id and update, and a query for
  * every id whose key is ≤ a threshold in O(matches) without popping (so deciding stays read-only).
+ *
+ * Until its first query the heap only collects its entries, unordered (each write O(1)), and that
+ * query orders them all at once in O(n): a replay or a snapshot restore arms and disarms hundreds of
+ * thousands of levels before the first tick asks for any, and would otherwise sift every one of
+ * them into place, most for positions that close again before the end of the log.
  */
 export class IndexedHeap {
   private readonly keys: number[] = [];
   private readonly ids: number[] = [];
   private readonly slot = new Map<number, number>();
+  /** Whether the heap order holds; false until the first query, true from then on. */
+  private ordered = false;
 
   get size(): number {
     return this.ids.length;
@@ -21,11 +28,12 @@ export class IndexedHeap {
       this.keys.push(key);
       this.ids.push(id);
       this.slot.set(id, this.ids.length - 1);
-      this.up(this.ids.length - 1);
+      if (this.ordered) this.up(this.ids.length - 1);
       return;
     }
     const previous = this.keys[at]!;
     this.keys[at] = key;
+    if (!this.ordered) return;
     if (key < previous) this.up(at);
     else this.down(at);
   }
@@ -42,14 +50,20 @@ export class IndexedHeap {
     }
     this.keys.pop();
     this.ids.pop();
-    if (at < this.ids.length) {
+    if (this.ordered && at < this.ids.length) {
       this.up(at);
       this.down(at);
     }
   }
 
+  /** Every held (id, key), by ascending id: what the heap holds, whatever order it keeps them in. */
+  entries(): [id: number, key: number][] {
+    return this.ids.map((id, i): [number, number] => [id, this.keys[i]!]).sort((a, b) => a[0] - b[0]);
+  }
+
   /** Ids whose key ≤ threshold. Visits only matching nodes and their direct children. */
   atMost(threshold: number, into: number[] = []): number[] {
+    if (!this.ordered) this.heapify();
     if (this.ids.length === 0 || this.keys[0]! > threshold) return into;
     const stack = [0];
     while (stack.length > 0) {
@@ -61,6 +75,12 @@ export class IndexedHeap {
       if (left + 1 < this.ids.length) stack.push(left + 1);
     }
     return into;
+  }
+
+  /** Floyd's bottom-up construction: every parent sifted down, from the last one to the root. */
+  private heapify(): void {
+    for (let i = (this.ids.length >> 1) - 1; i >= 0; i--) this.down(i);
+    this.ordered = true;
   }
 
   private up(i: number): void {
