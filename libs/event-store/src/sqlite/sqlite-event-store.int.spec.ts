@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { waitUntil } from '../../../platform/src/testing/wait-until.js';
 import { describeEventStoreContract, newEvent } from '../event-store.contract.js';
 import { WrongExpectedRevisionError, type RecordedEvent } from '../event-store.port.js';
@@ -13,14 +14,97 @@ const freshFile = () => join(root, randomUUID(), 'events.sqlite');
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** The compiled prefetch worker: specs run from the TypeScript sources, which a worker thread cannot load (`npm test` builds first). */
+const PREFETCH_WORKER = pathToFileURL(
+  join(resolve(fileURLToPath(new URL('../../../..', import.meta.url))), 'dist', 'libs', 'event-store', 'src', 'sqlite', 'replay-prefetch.worker.js'),
+);
+
 describeEventStoreContract(
   'SqliteEventStore',
   async () => {
-    const store = new SqliteEventStore(freshFile());
+    const store = new SqliteEventStore(freshFile(), { replayWorker: null });
     return { store, cleanup: () => store.close() };
   },
   { atomicMultiStream: true },
 );
+
+// Every replay read of the contract through the prefetch worker, however short.
+describeEventStoreContract(
+  'SqliteEventStore with its replay read ahead on a worker thread',
+  async () => {
+    const store = new SqliteEventStore(freshFile(), { replayWorker: PREFETCH_WORKER, replayPrefetchFrom: 0 });
+    return { store, cleanup: () => store.close() };
+  },
+  { atomicMultiStream: true },
+);
+
+describe('a replay of a long log read ahead on a worker thread', () => {
+  const PAGE = 250;
+  const fill = async (store: SqliteEventStore, streams: number, perStream: number) => {
+    for (let s = 0; s < streams; s++) {
+      const events = Array.from({ length: perStream }, (_, i) => {
+        const event = newEvent('Replayed', { n: i, text: 'Zürich "quoted" 🚀' });
+        if (i % 3 === 0) event.metadata = { ...event.metadata, commandId: `cmd-${s}-${i}`, outcome: { code: 'TRADE_RETCODE_DONE', n: i } };
+        return event;
+      });
+      await store.append(`stream-${s}`, events, 'no_stream');
+    }
+  };
+  const replayAll = async (store: SqliteEventStore, outcomesFrom = 0) => {
+    const all = [];
+    let after = 0;
+    for (;;) {
+      const page = await store.readAllForReplay({ after, maxCount: PAGE, outcomesFrom });
+      if (page.length === 0) return all;
+      all.push(...page);
+      after = page.at(-1)!.position;
+    }
+  };
+
+  it('gives exactly what the calling thread reads itself, page by page', async () => {
+    const file = freshFile();
+    const direct = new SqliteEventStore(file, { replayWorker: null });
+    await fill(direct, 6, 400);
+    const ahead = new SqliteEventStore(file, { replayWorker: PREFETCH_WORKER, replayPrefetchFrom: 1_000 });
+    const read = await replayAll(ahead, 1_200);
+    expect(read).toHaveLength(2_400);
+    expect(read).toEqual(await replayAll(direct, 1_200));
+    expect(read.filter((e) => e.outcomeJson !== undefined).every((e) => e.position >= 1_200)).toBe(true);
+    // Every page but the last, empty one came from the worker (that one is read here: appends since count).
+    expect(ahead.prefetchedPages).toBe(Math.ceil(2_400 / PAGE));
+    await ahead.close();
+    await direct.close();
+  });
+
+  it('sees events appended while it read ahead, and pages asked out of order', async () => {
+    const file = freshFile();
+    const store = new SqliteEventStore(file, { replayWorker: PREFETCH_WORKER, replayPrefetchFrom: 100 });
+    await fill(store, 2, 500);
+    const first = await store.readAllForReplay({ after: 0, maxCount: PAGE });
+    await store.append('stream-late', [newEvent('Late')], 'no_stream');
+    const rest = await replayAll(store);
+    expect(rest.at(-1)!.type).toBe('Late');
+    expect(rest.map((e) => e.position)).toEqual(Array.from({ length: 1_001 }, (_, i) => i + 1));
+    expect(first.map((e) => e.position)).toEqual(Array.from({ length: PAGE }, (_, i) => i + 1));
+    // A page asked for elsewhere than where the worker reads: answered all the same.
+    const jump = await store.readAllForReplay({ after: 700, maxCount: 10 });
+    expect(jump.map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => i + 701));
+    await store.close();
+  });
+
+  it('reads on the calling thread when the worker cannot start', async () => {
+    const file = freshFile();
+    const broken = pathToFileURL(join(root, 'broken-worker.mjs'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(fileURLToPath(broken), "throw new Error('this worker does not start');\n");
+    const store = new SqliteEventStore(file, { replayWorker: broken, replayPrefetchFrom: 1 });
+    await fill(store, 2, 300);
+    const read = await replayAll(store);
+    expect(read.map((e) => e.position)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    expect(store.prefetchedPages).toBe(0);
+    await store.close();
+  });
+});
 
 describe('SqliteEventStore on a file', () => {
   let file: string;

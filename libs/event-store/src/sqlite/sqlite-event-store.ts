@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { useWriteAheadLog } from '../../../platform/src/sqlite/write-ahead-log.js';
 import {
@@ -18,12 +19,30 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
+import { decodeReplayPage, REPLAY_PAGE_SQL, type ReplayPageQuery, type ReplayPageRow } from './replay-page.js';
+import { ReplayPrefetcher } from './replay-prefetcher.js';
 
 export interface SqliteEventStoreOptions {
   /** How often an idle subscription re-reads the file, to see appends made by other connections. */
   pollIntervalMs?: number;
   /** How long a statement waits for another connection's lock before failing. */
   busyTimeoutMs?: number;
+  /**
+   * The compiled replay-prefetch.worker.js that reads a long replay's pages on another thread; null
+   * reads every page on the calling thread. Default: the one built beside this file, when there
+   * (not when this runs from its TypeScript sources, as in the specs).
+   */
+  replayWorker?: URL | null;
+  /** How many events a replay must have ahead of it for the worker to read them (default PREFETCH_MIN_EVENTS). */
+  replayPrefetchFrom?: number;
+}
+
+/** A replay this long is worth a thread of its own (starting one costs a few dozen milliseconds). */
+export const PREFETCH_MIN_EVENTS = 20_000;
+
+function builtReplayWorker(): URL | null {
+  const script = new URL('./replay-prefetch.worker.js', import.meta.url);
+  return existsSync(fileURLToPath(script)) ? script : null;
 }
 
 /** Event ids of a request are already stored, but not exactly where the request would put them. */
@@ -112,20 +131,10 @@ function addSchemaVersions(db: Database.Database): void {
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 
 /**
- * A replay's columns, as a raw row; JavaScript never receives nor parses the metadata. The schema
- * version comes from its column (from the metadata only for events older than the column). The
- * command id and outcome come from `@outcomesFrom` on, and only for the events indexed by command id
- * (those carrying an outcome): SQLite parses no other event's metadata. The outcome comes as JSON
- * text (`->`), parsed only if a redelivery asks for it.
- */
-const REPLAY_COLUMNS = `position, stream, revision, type, data, COALESCE(schema_version, metadata ->> '$.schemaVersion'), command_id,
-  CASE WHEN position >= @outcomesFrom AND command_id IS NOT NULL AND json_type(metadata, '$.outcome') = 'object' THEN metadata -> '$.outcome' END`;
-/**
  * An event a replay takes a command outcome from (a text `commandId` and an object `outcome`), as
  * ReplayedEvent defines them; `instr` first, a cheap test that spares parsing metadata without one.
  */
 const CARRIES_OUTCOME = `instr(metadata, '"outcome"') > 0 AND json_type(metadata, '$.outcome') = 'object' AND json_type(metadata, '$.commandId') = 'text'`;
-type ReplayRow = [position: number, stream: string, revision: number, type: string, data: string, schemaVersion: unknown, commandId: string | null, outcome: string | null];
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
@@ -138,9 +147,19 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly sql;
   private readonly appendTransaction;
+  private readonly replayWorker: URL | null;
+  private readonly replayPrefetchFrom: number;
+  private prefetcher?: ReplayPrefetcher;
+  /** Replay pages the prefetch worker read (the others were read on the calling thread). */
+  prefetchedPages = 0;
 
-  constructor(filePath: string, options: SqliteEventStoreOptions = {}) {
+  constructor(
+    private readonly filePath: string,
+    options: SqliteEventStoreOptions = {},
+  ) {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
+    this.replayWorker = filePath === ':memory:' ? null : options.replayWorker === undefined ? builtReplayWorker() : options.replayWorker;
+    this.replayPrefetchFrom = options.replayPrefetchFrom ?? PREFETCH_MIN_EVENTS;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.db = new Database(filePath, { timeout: options.busyTimeoutMs ?? 5_000 });
     useWriteAheadLog(this.db);
@@ -167,11 +186,7 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[number, number], EventRow>(
         `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
       ),
-      readAllForReplay: this.db
-        .prepare<[{ after: number; limit: number; outcomesFrom: number }], ReplayRow>(
-          `SELECT ${REPLAY_COLUMNS} FROM events WHERE position > @after ORDER BY position LIMIT @limit`,
-        )
-        .raw(true),
+      readAllForReplay: this.db.prepare<[ReplayPageQuery], ReplayPageRow>(REPLAY_PAGE_SQL).raw(true),
       nthLastOutcome: this.db
         .prepare<[number, number], number>(`SELECT position FROM events WHERE position > ? AND ${CARRIES_OUTCOME} ORDER BY position DESC LIMIT 1 OFFSET ?`)
         .pluck(),
@@ -214,23 +229,27 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAllForReplay(options: ReadForReplayOptions): Promise<ReplayedEvent[]> {
-    const query = { after: options.after ?? 0, limit: options.maxCount, outcomesFrom: options.outcomesFrom ?? 0 };
-    const rows = this.sql.readAllForReplay.all(query) as unknown as ReplayRow[];
-    const events = new Array<ReplayedEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const [position, stream, revision, type, data, schemaVersion, commandId, outcome] = rows[i]!;
-      events[i] = {
-        stream,
-        revision,
-        position,
-        type,
-        data: JSON.parse(data) as ReplayedEvent['data'],
-        schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : undefined,
-        commandId: outcome === null ? undefined : commandId!,
-        outcomeJson: outcome ?? undefined,
-      };
+    const query: ReplayPageQuery = { after: options.after ?? 0, limit: options.maxCount, outcomesFrom: options.outcomesFrom ?? 0 };
+    const prefetched = await this.prefetched(query);
+    return decodeReplayPage(prefetched ?? this.sql.readAllForReplay.get(query)?.[1]);
+  }
+
+  /**
+   * The page from the prefetch worker, when a long replay has one reading ahead: a replay of more
+   * than `replayPrefetchFrom` events starts it. Undefined: read the page here.
+   */
+  private async prefetched(query: ReplayPageQuery): Promise<string | undefined> {
+    if (this.prefetcher?.ended) this.prefetcher = undefined;
+    if (!this.prefetcher) {
+      if (!this.replayWorker || (this.sql.head.get() ?? 0) - query.after < this.replayPrefetchFrom) return undefined;
+      this.prefetcher = new ReplayPrefetcher(this.replayWorker, this.filePath, query);
     }
-    return events;
+    const page = await this.prefetcher.next(query);
+    if (page === undefined) {
+      void this.prefetcher.stop();
+      this.prefetcher = undefined;
+    } else this.prefetchedPages++;
+    return page;
   }
 
   async outcomesStart(after: number, count: number): Promise<number> {
@@ -262,6 +281,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.prefetcher?.stop();
+    this.prefetcher = undefined;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     if (this.db.open) this.db.close();
   }
