@@ -24,6 +24,9 @@ export interface BenchConfig {
   snapshotTail: number;
   /** Memory: positions opened between the two heap measurements. */
   memoryPositions: number;
+  /** Storage: market orders decided, appended and projected, `storageBatch` per engine batch. */
+  storageOrders: number;
+  storageBatch: number;
   /** Which benchmarks run (all by default). */
   only: Set<BenchName>;
   /** Write a V8 CPU profile of every child process (node --cpu-prof) into `resultsDir/profiles`. */
@@ -31,7 +34,7 @@ export interface BenchConfig {
   resultsDir: string;
 }
 
-export const BENCH_NAMES = ['ceiling', 'embedded', 'distributed', 'ticks', 'replay', 'memory'] as const;
+export const BENCH_NAMES = ['ceiling', 'embedded', 'distributed', 'ticks', 'replay', 'memory', 'storage'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 const FULL = {
@@ -47,6 +50,8 @@ const FULL = {
   events: 1_000_000,
   snapshotTail: 50_000,
   memoryPositions: 100_000,
+  storageOrders: 20_000,
+  storageBatch: 10,
 };
 
 const SMOKE: typeof FULL = {
@@ -62,6 +67,8 @@ const SMOKE: typeof FULL = {
   events: 10_000,
   snapshotTail: 1_000,
   memoryPositions: 5_000,
+  storageOrders: 500,
+  storageBatch: 10,
 };
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, integer = true): number {
@@ -91,6 +98,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
       events: scaled(FULL.events, 1_000),
       snapshotTail: scaled(FULL.snapshotTail, 100),
       memoryPositions: scaled(FULL.memoryPositions, 100),
+      storageOrders: scaled(FULL.storageOrders, 100),
     };
   }
   const onlyText = env.BENCH_ONLY?.trim();
@@ -114,6 +122,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
     events,
     snapshotTail: Math.min(num(env, 'BENCH_SNAPSHOT_TAIL', base.snapshotTail, 0, 20_000_000), Math.floor(events / 2)),
     memoryPositions: num(env, 'BENCH_MEMORY_POSITIONS', base.memoryPositions, 10, 5_000_000),
+    storageOrders: num(env, 'BENCH_STORAGE_ORDERS', base.storageOrders, 10, 1_000_000),
+    storageBatch: num(env, 'BENCH_STORAGE_BATCH', base.storageBatch, 1, 5_000),
     only,
     profile: env.BENCH_PROFILE === '1' || env.BENCH_PROFILE === 'true',
     resultsDir: env.BENCH_RESULTS_DIR || 'bench-results',

@@ -9,7 +9,7 @@ describe('the benchmark configuration', () => {
     expect(config.positions).toBe(100_000);
     expect(config.orders).toBe(100_000);
     expect(config.events).toBe(1_000_000);
-    expect([...config.only].sort()).toEqual(['ceiling', 'distributed', 'embedded', 'memory', 'replay', 'ticks']);
+    expect([...config.only].sort()).toEqual(['ceiling', 'distributed', 'embedded', 'memory', 'replay', 'storage', 'ticks']);
   });
 
   it('is tiny with --smoke or BENCH_SCALE=smoke', () => {

@@ -6,7 +6,8 @@
  * HTTP (loopback, autocannon, same connections for every target), per round:
  *   the bare node:http ceiling, then the embedded service, then the distributed one.
  * In-process engine benchmarks run in their own node processes (clean heap, their own flags):
- *   ticks (indexed vs naive scan), log generation → replay → restart, memory per position.
+ *   ticks (indexed vs naive scan), log generation → replay → restart, memory per position, and
+ *   the storage thread's cost per order (append and projection, without HTTP).
  * Every child process is stopped at the end, also on failure or interruption.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +57,14 @@ interface RestartResult {
   snapshotsAvailable: boolean;
   tailEvents: number;
   state: { position: number; accounts: number; positions: number; users: number };
+}
+
+interface StorageResult {
+  appendUsPerOrder: number | null;
+  projectUsPerOrder: number | null;
+  systemShare: number | null;
+  kbWrittenPerOrder: number | null;
+  writeCallsPerOrder: number | null;
 }
 
 interface MemoryResult {
@@ -289,6 +298,21 @@ async function main(): Promise<void> {
     if (memory) bench.details.memory = memory;
   }
 
+  // ---- The storage thread's work per order, without HTTP ----
+  let storage: StorageResult | null = null;
+  if (bench.wants('storage')) {
+    log(`storage: ${config.storageOrders} market orders over ${config.users} users, ${config.storageBatch} per batch, decided, appended and projected`);
+    storage = await bench.attempt('storage', () =>
+      runBenchChild<StorageResult>(
+        'storage',
+        'storage-cost.js',
+        { users: config.users, batch: config.storageBatch, orders: config.storageOrders, runs: config.runs },
+        { timeoutMs: 120_000 + config.runs * config.storageOrders * 2, nodeFlags: ['--max-old-space-size=2048'], profileDir },
+      ),
+    );
+    if (storage) bench.details.storage = storage;
+  }
+
   // ---- Summary ----
   const machine = load.stop();
   // The benchmark itself keeps about two processes busy (load generator + service, or one engine child).
@@ -348,6 +372,11 @@ async function main(): Promise<void> {
     engine_bytes_per_position: round(memory?.bytesPerPosition),
     engine_bytes_per_pending_order: round(memory?.bytesPerOrder),
     engine_runner_bytes_per_position: round(memory?.runnerBytesPerPosition),
+    storage_append_us_per_order: round(storage?.appendUsPerOrder, 1),
+    storage_project_us_per_order: round(storage?.projectUsPerOrder, 1),
+    storage_kernel_share: round(storage?.systemShare, 2),
+    storage_kb_written_per_order: round(storage?.kbWrittenPerOrder, 1),
+    storage_write_calls_per_order: round(storage?.writeCallsPerOrder, 1),
   };
   const goals: Record<string, { goal: string; met: boolean | null }> = {};
   for (const [key, goal] of Object.entries(GOALS)) {
@@ -371,6 +400,8 @@ async function main(): Promise<void> {
       events: config.events,
       snapshot_tail: config.snapshotTail,
       memory_positions: config.memoryPositions,
+      storage_orders: config.storageOrders,
+      storage_batch: config.storageBatch,
     },
     node: process.version,
     machine,
