@@ -25,7 +25,8 @@ const AHEAD = 3;
 export class ReplayPrefetcher {
   private readonly worker: Worker;
   private readonly received: FromPrefetch[] = [];
-  private waiting?: () => void;
+  /** Callers waiting for the next message (several, should reads of the same store overlap). */
+  private readonly waiting: (() => void)[] = [];
   private done = false;
 
   constructor(
@@ -45,7 +46,7 @@ export class ReplayPrefetcher {
   /** The page for `query` as REPLAY_PAGE_SQL gives it, or undefined when the caller must read it itself. */
   async next(query: ReplayPageQuery): Promise<string | undefined> {
     if (query.limit !== this.query.limit || query.outcomesFrom !== this.query.outcomesFrom) return this.giveUp();
-    while (this.received.length === 0 && !this.done) await new Promise<void>((resolve) => (this.waiting = resolve));
+    while (this.received.length === 0 && !this.done) await new Promise<void>((resolve) => this.waiting.push(resolve));
     const message = this.received.shift();
     // Another page than the worker's next, a failure, or the end of the log as it was: the caller
     // reads that page itself (and so also sees whatever was appended since).
@@ -77,8 +78,6 @@ export class ReplayPrefetcher {
   }
 
   private wake(): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.();
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 }

@@ -92,6 +92,21 @@ describe('a replay of a long log read ahead on a worker thread', () => {
     await store.close();
   });
 
+  it('answers overlapping reads of the same store, each with its own page', async () => {
+    const file = freshFile();
+    const store = new SqliteEventStore(file, { replayWorker: PREFETCH_WORKER, replayPrefetchFrom: 100 });
+    await fill(store, 2, 500);
+    const [a, b, c] = await Promise.all([
+      store.readAllForReplay({ after: 0, maxCount: PAGE }),
+      store.readAllForReplay({ after: 0, maxCount: PAGE }),
+      store.readAllForReplay({ after: 600, maxCount: PAGE }),
+    ]);
+    const positions = (from: number) => Array.from({ length: PAGE }, (_, i) => from + i + 1);
+    expect([a, b, c].map((page) => page.map((e) => e.position))).toEqual([positions(0), positions(0), positions(600)]);
+    expect(await replayAll(store)).toHaveLength(1_000);
+    await store.close();
+  });
+
   it('reads on the calling thread when the worker cannot start', async () => {
     const file = freshFile();
     const broken = pathToFileURL(join(root, 'broken-worker.mjs'));

@@ -244,10 +244,12 @@ export class SqliteEventStore implements EventStore {
       if (!this.replayWorker || (this.sql.head.get() ?? 0) - query.after < this.replayPrefetchFrom) return undefined;
       this.prefetcher = new ReplayPrefetcher(this.replayWorker, this.filePath, query);
     }
-    const page = await this.prefetcher.next(query);
+    // Its own reference: an overlapping read may replace the store's while this one waits.
+    const prefetcher = this.prefetcher;
+    const page = await prefetcher.next(query);
     if (page === undefined) {
-      void this.prefetcher.stop();
-      this.prefetcher = undefined;
+      void prefetcher.stop();
+      if (this.prefetcher === prefetcher) this.prefetcher = undefined;
     } else this.prefetchedPages++;
     return page;
   }
