@@ -13,11 +13,36 @@ import {
   type EngineState,
   type Fixed,
   type PendingOrderType,
+  type PlaceOrder,
   type Side,
 } from '../libs/domain/src/index.js';
 import { pointOf, PriceWalk, SYMBOLS } from './market.js';
 import { seededRandom } from '../libs/platform/src/seeded-random.js';
 import { intBetween } from './stats.js';
+
+/**
+ * The `i`-th 0.01-lot market order (leverage 100, no TP/SL) the order benchmarks send through the
+ * engine: its symbol and side turn with `i`, so consecutive orders cover every instrument.
+ */
+export function benchMarketOrder(i: number, account: { userId: number; accountId: number }, commandId: string, deadline: number): PlaceOrder {
+  return {
+    type: 'PlaceOrder',
+    commandId,
+    userId: account.userId,
+    accountId: account.accountId,
+    symbol: SYMBOLS[i % SYMBOLS.length]!,
+    side: i % 2 === 0 ? 'BUY' : 'SELL',
+    volume: '0.01',
+    leverage: 100,
+    takeProfit: null,
+    stopLoss: null,
+    slippage: null,
+    clientId: null,
+    comment: null,
+    magic: null,
+    deadline,
+  };
+}
 
 export const ACCOUNT_BASE = 100_000;
 export const ORDER_BASE = 1_000_000;

@@ -12,8 +12,8 @@ import { SqliteEventStore } from '../libs/event-store/src/index.js';
 import type { EngineInput } from '../libs/messaging/src/index.js';
 import { createLogger } from '../libs/platform/src/logger.js';
 import { EngineRunner } from '../apps/engine/src/engine-runner.js';
-import { Population } from './engine-fixtures.js';
-import { PriceWalk, SYMBOLS } from './market.js';
+import { benchMarketOrder, Population } from './engine-fixtures.js';
+import { PriceWalk } from './market.js';
 import { childDone, childFailed, childInput } from './processes.js';
 import { median } from './stats.js';
 
@@ -85,26 +85,9 @@ async function measureRunner(input: Input): Promise<number> {
   );
   const before = heapUsed();
   await run(
-    Array.from({ length: input.positions }, (_, i) => {
-      const a = accounts[i % accounts.length]!;
-      return {
-        type: 'PlaceOrder' as const,
-        commandId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        userId: a.userId,
-        accountId: a.accountId,
-        symbol: SYMBOLS[i % SYMBOLS.length]!,
-        side: i % 2 === 0 ? ('BUY' as const) : ('SELL' as const),
-        volume: '0.01',
-        leverage: 100,
-        takeProfit: null,
-        stopLoss: null,
-        slippage: null,
-        clientId: null,
-        comment: null,
-        magic: null,
-        deadline: time + 3_000,
-      };
-    }),
+    Array.from({ length: input.positions }, (_, i) =>
+      benchMarketOrder(i, accounts[i % accounts.length]!, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, time + 3_000),
+    ),
   );
   const after = heapUsed();
   const opened = runner.engineState.positions.size;

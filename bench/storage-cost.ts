@@ -23,7 +23,8 @@ import { createLogger } from '../libs/platform/src/logger.js';
 import { SqliteReadModelStore } from '../libs/read-models/src/sqlite/sqlite-read-model-store.js';
 import { EngineRunner } from '../apps/engine/src/engine-runner.js';
 import { Projector } from '../apps/projector/src/projector.js';
-import { PriceWalk, SYMBOLS } from './market.js';
+import { benchMarketOrder } from './engine-fixtures.js';
+import { PriceWalk } from './market.js';
 import { childDone, childFailed, childInput } from './processes.js';
 import { median } from './stats.js';
 
@@ -108,26 +109,7 @@ async function measure(config: Input): Promise<Run> {
       const batch: EngineInput[] = [];
       for (let i = 0; i < config.batch; i++, orders++) {
         // Consecutive orders come from accounts spread over all users, as 64 connections rotating over them do.
-        const user = users[(orders * 7) % users.length]!;
-        batch.push(
-          input({
-            type: 'PlaceOrder',
-            commandId: randomUUID(),
-            userId: user.userId,
-            accountId: user.accountId,
-            symbol: SYMBOLS[orders % SYMBOLS.length]!,
-            side: orders % 2 === 0 ? 'BUY' : 'SELL',
-            volume: '0.01',
-            leverage: 100,
-            takeProfit: null,
-            stopLoss: null,
-            slippage: null,
-            clientId: null,
-            comment: null,
-            magic: null,
-            deadline: time + 3_600_000,
-          }),
-        );
+        batch.push(input(benchMarketOrder(orders, users[(orders * 7) % users.length]!, randomUUID(), time + 3_600_000)));
       }
       let t = cpuUs();
       await runner.handle(batch);

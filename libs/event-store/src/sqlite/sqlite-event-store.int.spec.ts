@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { waitUntil } from '../../../platform/src/testing/wait-until.js';
 import { describeEventStoreContract, newEvent } from '../event-store.contract.js';
 import { WrongExpectedRevisionError, type RecordedEvent } from '../event-store.port.js';
@@ -110,7 +111,6 @@ describe('a replay of a long log read ahead on a worker thread', () => {
   it('reads on the calling thread when the worker cannot start', async () => {
     const file = freshFile();
     const broken = pathToFileURL(join(root, 'broken-worker.mjs'));
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(fileURLToPath(broken), "throw new Error('this worker does not start');\n");
     const store = new SqliteEventStore(file, { replayWorker: broken, replayPrefetchFrom: 1 });
     await fill(store, 2, 300);
@@ -294,24 +294,33 @@ describe('SqliteEventStore on a file', () => {
   });
 });
 
+/**
+ * A log file as an earlier release left it: its `events` table as `columns` define it (the rest of
+ * the schema as it always was), with whatever `fill` writes into it through a plain connection.
+ */
+function oldLog(columns: string, fill: (db: Database.Database) => void): string {
+  const file = freshFile();
+  mkdirSync(dirname(file), { recursive: true });
+  const old = new Database(file);
+  old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
+    revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL${columns},
+    UNIQUE (stream, revision));
+    CREATE TABLE streams (stream TEXT PRIMARY KEY, last_revision INTEGER NOT NULL, last_position INTEGER NOT NULL) WITHOUT ROWID;`);
+  fill(old);
+  old.close();
+  return file;
+}
+
 describe('a log written before events had a command_id column', () => {
   it('gets the column filled from the metadata when opened, so its commands can be looked up', async () => {
-    const file = freshFile();
-    const { mkdirSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
-    const Database = (await import('better-sqlite3')).default;
-    mkdirSync(dirname(file), { recursive: true });
-    const old = new Database(file);
-    // The schema of the previous release, with one command's two events on it (the last carries its outcome).
-    old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
-      revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (stream, revision));
-      CREATE TABLE streams (stream TEXT PRIMARY KEY, last_revision INTEGER NOT NULL, last_position INTEGER NOT NULL) WITHOUT ROWID;`);
     const outcome = { code: 'TRADE_RETCODE_DONE', accountId: 100_001 };
-    const insert = old.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    insert.run(randomUUID(), 'account-100001', 0, 'OrderPlaced', '{}', JSON.stringify({ commandId: 'old-command' }), '2026-01-01T00:00:00.000Z');
-    insert.run(randomUUID(), 'account-100001', 1, 'BalanceChanged', '{}', JSON.stringify({ commandId: 'old-command', outcome }), '2026-01-01T00:00:00.000Z');
-    old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-100001', 1, 2);
-    old.close();
+    // One command's two events (the last carries its outcome).
+    const file = oldLog('', (old) => {
+      const insert = old.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      insert.run(randomUUID(), 'account-100001', 0, 'OrderPlaced', '{}', JSON.stringify({ commandId: 'old-command' }), '2026-01-01T00:00:00.000Z');
+      insert.run(randomUUID(), 'account-100001', 1, 'BalanceChanged', '{}', JSON.stringify({ commandId: 'old-command', outcome }), '2026-01-01T00:00:00.000Z');
+      old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-100001', 1, 2);
+    });
 
     const store = new SqliteEventStore(file);
     expect(await store.findOutcome('old-command')).toEqual({ position: 2, outcomeJson: JSON.stringify(outcome) });
@@ -328,22 +337,12 @@ describe('a log written before events had a command_id column', () => {
 
 describe('a log written before events had a schema_version column', () => {
   it('replays the old events with the schema version of their metadata and the new ones with their column', async () => {
-    const file = freshFile();
-    const { mkdirSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
-    const Database = (await import('better-sqlite3')).default;
-    mkdirSync(dirname(file), { recursive: true });
-    const old = new Database(file);
-    // The schema of the previous release: a command_id column, no schema_version.
-    old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
-      revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, command_id TEXT,
-      UNIQUE (stream, revision));
-      CREATE TABLE streams (stream TEXT PRIMARY KEY, last_revision INTEGER NOT NULL, last_position INTEGER NOT NULL) WITHOUT ROWID;`);
-    old
-      .prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(randomUUID(), 'account-1', 0, 'PositionClosed', '{}', JSON.stringify({ schemaVersion: 1 }), '2026-01-01T00:00:00.000Z');
-    old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-1', 0, 1);
-    old.close();
+    const file = oldLog(', command_id TEXT', (old) => {
+      old
+        .prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(randomUUID(), 'account-1', 0, 'PositionClosed', '{}', JSON.stringify({ schemaVersion: 1 }), '2026-01-01T00:00:00.000Z');
+      old.prepare('INSERT INTO streams VALUES (?, ?, ?)').run('account-1', 0, 1);
+    });
 
     const store = new SqliteEventStore(file);
     const newer = newEvent('PositionClosed');
