@@ -59,7 +59,9 @@ const SMOKE: typeof FULL = {
   durationS: 1,
   warmupS: 0.2,
   connections: 16,
-  users: 4,
+  // One user per connection: fewer trip the per-user rate limit (200/s each) and the smoke's orders
+  // would mostly measure 429s.
+  users: 16,
   positions: 2_000,
   orders: 2_000,
   accounts: 200,
