@@ -19,24 +19,25 @@ try {
   const read = db.prepare<[ReplayPageQuery], ReplayPageRow>(REPLAY_PAGE_SQL).raw(true);
   let query = first;
   let untaken = 0;
-  let ended = false;
+  // Nothing more to send: the thread ends once its last pages are delivered.
+  const finish = () => {
+    if (db.open) db.close();
+    port.removeAllListeners('message');
+    port.unref();
+  };
   const pump = () => {
     try {
-      while (!ended && untaken < ahead) {
+      while (untaken < ahead) {
         const [last, page] = read.get(query) ?? [null, null];
         post({ kind: 'page', after: query.after, page });
         untaken++;
-        if (last === null) ended = true;
-        else query = { ...query, after: last };
+        if (last === null) return finish();
+        query = { ...query, after: last };
       }
-      if (ended) db.close();
     } catch (error) {
-      ended = true;
       post({ kind: 'failed', after: query.after, message: (error as Error).message });
-      if (db.open) db.close();
+      finish();
     }
-    // Nothing more to send: the thread ends once its last pages are delivered.
-    if (ended) port.unref();
   };
   port.on('message', () => {
     untaken--;

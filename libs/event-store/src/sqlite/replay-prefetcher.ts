@@ -67,8 +67,8 @@ export class ReplayPrefetcher {
   }
 
   private giveUp(): undefined {
-    this.done = true;
     this.received.length = 0;
+    this.end();
     return undefined;
   }
 

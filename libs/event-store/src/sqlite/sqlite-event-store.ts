@@ -100,12 +100,14 @@ const SCHEMA = `
  * a column of its own (an index on the metadata's JSON cost a tenth of the order rate); a log
  * written before it existed gets the column once, filled from the metadata.
  */
+const hasColumn = (db: Database.Database, name: string) =>
+  db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().some((c) => c.name === name);
+
 function addCommandIds(db: Database.Database): void {
-  const hasColumn = () => db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().some((c) => c.name === 'command_id');
-  if (!hasColumn()) {
+  if (!hasColumn(db, 'command_id')) {
     // Under the write lock, asked again: another process opening the same file may have done it.
     db.transaction(() => {
-      if (hasColumn()) return;
+      if (hasColumn(db, 'command_id')) return;
       db.exec('ALTER TABLE events ADD COLUMN command_id TEXT');
       // Filled as an append fills it: only on the event that carries its command's outcome.
       db.exec("UPDATE events SET command_id = metadata ->> '$.commandId' WHERE json_type(metadata, '$.commandId') = 'text' AND json_type(metadata, '$.outcome') IS NOT NULL");
@@ -121,10 +123,9 @@ function addCommandIds(db: Database.Database): void {
  * log rewrites nothing.
  */
 function addSchemaVersions(db: Database.Database): void {
-  const hasColumn = () => db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().some((c) => c.name === 'schema_version');
-  if (hasColumn()) return;
+  if (hasColumn(db, 'schema_version')) return;
   db.transaction(() => {
-    if (!hasColumn()) db.exec('ALTER TABLE events ADD COLUMN schema_version INTEGER');
+    if (!hasColumn(db, 'schema_version')) db.exec('ALTER TABLE events ADD COLUMN schema_version INTEGER');
   }).immediate();
 }
 
@@ -150,8 +151,7 @@ export class SqliteEventStore implements EventStore {
   private readonly replayWorker: URL | null;
   private readonly replayPrefetchFrom: number;
   private prefetcher?: ReplayPrefetcher;
-  /** Replay pages the prefetch worker read (the others were read on the calling thread). */
-  prefetchedPages = 0;
+  private pagesPrefetched = 0;
 
   constructor(
     private readonly filePath: string,
@@ -228,6 +228,11 @@ export class SqliteEventStore implements EventStore {
     return this.sql.readAll.all(options.after ?? 0, options.maxCount).map(toRecorded);
   }
 
+  /** Replay pages the prefetch worker read (the others were read on the calling thread). */
+  get prefetchedPages(): number {
+    return this.pagesPrefetched;
+  }
+
   async readAllForReplay(options: ReadForReplayOptions): Promise<ReplayedEvent[]> {
     const query: ReplayPageQuery = { after: options.after ?? 0, limit: options.maxCount, outcomesFrom: options.outcomesFrom ?? 0 };
     const prefetched = await this.prefetched(query);
@@ -250,7 +255,7 @@ export class SqliteEventStore implements EventStore {
     if (page === undefined) {
       void prefetcher.stop();
       if (this.prefetcher === prefetcher) this.prefetcher = undefined;
-    } else this.prefetchedPages++;
+    } else this.pagesPrefetched++;
     return page;
   }
 
